@@ -1,0 +1,27 @@
+"""nam_reference: the reference interpreter of the .nam format specification (spec/nam-format.md).
+
+    model = nam_reference.load("model.nam")        # raises InvalidModelError with every problem
+    y = model.process(x)                           # whole signal, from the silent past
+    stream = model.stream(); stream.process(block) # any block lengths; stream.reset()
+    report = nam_reference.validate("model.nam")   # problems as values, never raises on content
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .model import Model, Stream
+from .problems import InvalidModelError, Problem, Report
+from .validation import check, load_spec, validate
+
+SPEC_VERSION = "1.0.0"
+__version__ = "0.1.0"
+
+
+def load(source, dtype=np.float32, name: str | None = None) -> Model:
+    """Validate and load a .nam file (a path, bytes or a parsed JSON value)."""
+    return Model(load_spec(source, name), dtype)
+
+
+__all__ = ["InvalidModelError", "Model", "Problem", "Report", "SPEC_VERSION", "Stream", "check", "load",
+           "load_spec", "validate"]

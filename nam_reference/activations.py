@@ -1,0 +1,118 @@
+"""Activations (spec section 7)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from scipy.special import expit
+
+# Canonical names, with the alias of [ACT-2].
+NAMES = ("Tanh", "Fasttanh", "Hardtanh", "ReLU", "LeakyReLU", "PReLU", "Sigmoid", "SiLU", "Hardswish",
+         "LeakyHardtanh", "Softsign")
+ALIASES = {"LeakyHardTanh": "LeakyHardtanh"}
+
+# Parameters and their defaults ([ACT-2]); PReLU's slopes are handled on their own ([ACT-4]).
+DEFAULTS = {
+    "Hardtanh": {"min_val": -1.0, "max_val": 1.0},
+    "LeakyReLU": {"negative_slope": 0.01},
+    "LeakyHardtanh": {"min_val": -1.0, "max_val": 1.0, "min_slope": 0.01, "max_slope": 0.01},
+}
+
+# Fasttanh's constants ([ACT-2]).
+_FT_A, _FT_B, _FT_C = 2.45550750702956, 0.893229853513558, 0.821226666969744
+_FT_D, _FT_E = 2.44506634652299, 0.814642734961073
+
+
+@dataclasses.dataclass(frozen=True)
+class Activation:
+    """A parsed activation spec. `slopes` holds a PReLU's per-channel slopes, else None."""
+
+    name: str
+    params: tuple = ()  # (key, value) pairs, defaults filled in
+    slopes: tuple | None = None
+
+    @property
+    def width(self) -> int | None:
+        """The tensor width this activation requires (per-channel PReLU only)."""
+        return None if self.slopes is None else len(self.slopes)
+
+    def param(self, key: str) -> float:
+        return dict(self.params)[key]
+
+    def describe(self) -> str:
+        if self.slopes is not None:
+            return f"PReLU({len(self.slopes)} slopes)"
+        return self.name + (f"({', '.join(f'{k}={v}' for k, v in self.params)})" if self.params else "")
+
+    def bind(self, dtype) -> "callable":
+        """A function computing the activation elementwise on a (channels × n) array of `dtype`."""
+        return _kernel(self, np.dtype(dtype))
+
+
+SIGMOID = Activation("Sigmoid")
+
+
+def parse(spec) -> Activation:
+    """Parse a schema-valid activation spec (a name or an object with `type`)."""
+    if isinstance(spec, str):
+        name, given = spec, {}
+    else:
+        name, given = spec["type"], spec
+    name = ALIASES.get(name, name)
+    if name == "PReLU":
+        if "negative_slopes" in given:
+            return Activation(name, slopes=tuple(float(s) for s in given["negative_slopes"]))
+        return Activation(name, (("negative_slope", float(given.get("negative_slope", 0.01))),))
+    params = tuple((k, float(given.get(k, v))) for k, v in DEFAULTS.get(name, {}).items())
+    return Activation(name, params)
+
+
+def problems(act: Activation) -> list[tuple[str, str]]:
+    """(clause, message) for parameter values the schema cannot check ([ACT-3])."""
+    if act.name in ("Hardtanh", "LeakyHardtanh") and not act.param("min_val") < act.param("max_val"):
+        return [("ACT-3", f"{act.name} needs min_val < max_val; got {act.param('min_val')} and {act.param('max_val')}")]
+    return []
+
+
+def _kernel(act: Activation, dtype: np.dtype):
+    p = {k: dtype.type(v) for k, v in act.params}
+    one, zero = dtype.type(1), dtype.type(0)
+    name = act.name
+    if name == "Tanh":
+        return np.tanh
+    if name == "Sigmoid":
+        return expit
+    if name == "SiLU":
+        return lambda x: x * expit(x)
+    if name == "ReLU":
+        return lambda x: np.maximum(x, zero)
+    if name == "Softsign":
+        return lambda x: x / (one + np.abs(x))
+    if name == "Hardswish":
+        three, six = dtype.type(3), dtype.type(6)
+        return lambda x: x * np.clip(x + three, zero, six) / six
+    if name == "Hardtanh":
+        return lambda x: np.clip(x, p["min_val"], p["max_val"])
+    if name == "LeakyReLU":
+        s = p["negative_slope"]
+        return lambda x: np.where(x > zero, x, x * s)
+    if name == "PReLU":
+        if act.slopes is None:
+            s = dtype.type(act.param("negative_slope"))
+        else:
+            s = np.asarray(act.slopes, dtype=dtype)[:, None]  # one slope per channel row
+        return lambda x: np.where(x > zero, x, x * s)
+    if name == "LeakyHardtanh":
+        lo, hi, sl, sh = p["min_val"], p["max_val"], p["min_slope"], p["max_slope"]
+        return lambda x: np.where(x < lo, (x - lo) * sl + lo, np.where(x > hi, (x - hi) * sh + hi, x))
+    if name == "Fasttanh":
+        a, b, c, d, e = (dtype.type(v) for v in (_FT_A, _FT_B, _FT_C, _FT_D, _FT_E))
+
+        def fasttanh(x):
+            ax = np.abs(x)
+            x2 = x * x
+            return x * (a + a * ax + (b + c * ax) * x2) / (d + (d + x2) * np.abs(x + e * x * ax))
+
+        return fasttanh
+    raise ValueError(f"unknown activation {name!r}")  # unreachable for validated files

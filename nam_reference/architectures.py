@@ -1,0 +1,11 @@
+"""The architectures of spec [ENV-3], each with a `parse_config(config, ctx)` function."""
+
+from . import container, convnet, linear, lstm, wavenet
+
+ARCHITECTURES = {
+    "Linear": linear,
+    "ConvNet": convnet,
+    "LSTM": lstm,
+    "WaveNet": wavenet,
+    "SlimmableContainer": container,
+}

@@ -1,0 +1,175 @@
+"""The envelope of a model: version, sample rate, metadata and weight blob (spec sections 2 to 6),
+and the checks that tie an architecture's config to them."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+
+import numpy as np
+
+from .problems import Report, join
+
+DEFAULT_SAMPLE_RATE = 48000.0  # [SR-2]
+MAX_MODEL_DEPTH = 4  # [LIM-2]
+MAX_RECEPTIVE_FIELD = 1 << 20  # [LIM-3]
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+_VERSION = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+$")
+
+
+@dataclasses.dataclass
+class ModelSpec:
+    """A validated model (the root of a file or a nested one) with its parsed config."""
+
+    path: str  # JSON pointer of the model object in its file
+    version: tuple[int, int, int]
+    architecture: str
+    config: object  # the architecture's parsed config (see architectures.py)
+    weights: np.ndarray  # float32 blob ([W-2])
+    sample_rate: float
+    sample_rate_defaulted: bool
+    metadata: dict | None
+
+    @property
+    def in_channels(self) -> int:
+        return self.config.in_channels
+
+    @property
+    def out_channels(self) -> int:
+        return self.config.out_channels
+
+
+class Context:
+    """What an architecture's config parser needs: where it is, and how to report."""
+
+    def __init__(self, report: Report, path: str, sample_rate: float, depth: int, version):
+        self.report = report
+        self.path = path
+        self.sample_rate = sample_rate
+        self.depth = depth
+        self.version = version
+        self._features_warned: set[str] = set()
+
+    def config_path(self, *rel) -> str:
+        return join(self.path, "config", *rel)
+
+    def error(self, rel: tuple, clause: str, message: str, error_class: str = "consistency") -> None:
+        self.report.error(self.config_path(*rel), clause, message, error_class)
+
+    def warn(self, rel: tuple, clause: str, message: str) -> None:
+        self.report.warn(self.config_path(*rel), clause, message)
+
+    def feature(self, name: str, since: tuple[int, int, int], rel: tuple = ()) -> None:
+        """Warn once per model when a feature is newer than the file's version ([VER-5])."""
+        if self.version < since and name not in self._features_warned:
+            self._features_warned.add(name)
+            self.report.warn(self.config_path(*rel), "VER-5",
+                             f"{name} was introduced in {'.'.join(map(str, since))}; this file says "
+                             f"{'.'.join(map(str, self.version))}")
+
+    def nested(self, document, rel: tuple) -> ModelSpec | None:
+        """Check a nested model (a container submodel or a condition_dsp, [ENV-5])."""
+        return check_model(document, self.config_path(*rel), self.report, self.sample_rate, self.depth + 1)
+
+
+def parse_version(text: str) -> tuple[int, int, int] | None:
+    if not isinstance(text, str) or not _VERSION.match(text):
+        return None
+    major, minor, patch = (int(p) for p in text.split("."))
+    return major, minor, patch
+
+
+def check_model(doc, path: str, report: Report, parent_rate: float | None, depth: int) -> ModelSpec | None:
+    """Check one schema-checked model object and parse its config; None if it is invalid."""
+    from .architectures import ARCHITECTURES
+
+    if depth > MAX_MODEL_DEPTH:
+        report.error(path, "LIM-2", f"models nest more than {MAX_MODEL_DEPTH} levels deep", "limit")
+        return None
+    if report.has_errors_under(path) and _structural_errors(report, path):
+        return None  # the schema already found this model malformed; deeper checks would only guess
+
+    version = parse_version(doc["version"])
+    if version[1] == 7 and version[2] >= 1:
+        report.warn(join(path, "version"), "VER-3",
+                    f"version {doc['version']} is newer than this specification (0.7.0); keys are read as 0.7.0")
+
+    rate, defaulted = _sample_rate(doc, path, report, parent_rate)
+    weights = _weights(doc["weights"], join(path, "weights"), report)
+
+    ctx = Context(report, path, rate, depth, version)
+    if doc["architecture"] == "SlimmableContainer":
+        ctx.feature("SlimmableContainer", (0, 7, 0))
+    config = ARCHITECTURES[doc["architecture"]].parse_config(doc["config"], ctx)
+    if config is None or weights is None:
+        return None
+
+    expected = config.weight_count()
+    if len(weights) != expected:
+        clause = "CONT-2" if doc["architecture"] == "SlimmableContainer" else "W-3"
+        diff = len(weights) - expected
+        report.error(join(path, "weights"), clause,
+                     f"the {doc['architecture']} config needs exactly {expected} weights; the blob has "
+                     f"{len(weights)} ({'+' if diff > 0 else ''}{diff})", "weight_count")
+        return None
+    check_weights = getattr(config, "check_weights", None)
+    if check_weights is not None and not check_weights(weights, ctx):
+        return None
+    rf_star = config.conv_receptive_field()
+    if rf_star > MAX_RECEPTIVE_FIELD:
+        report.error(join(path, "config"), "LIM-3",
+                     f"the receptive field is {rf_star} samples; the limit is {MAX_RECEPTIVE_FIELD}", "limit")
+        return None
+    metadata = doc.get("metadata")
+    return ModelSpec(path, version, doc["architecture"], config, weights, rate, defaulted,
+                     metadata if isinstance(metadata, dict) else None)
+
+
+def _structural_errors(report: Report, path: str) -> bool:
+    """True if a schema error affects what this model computes (metadata errors do not)."""
+    meta = join(path, "metadata")
+    for p in report.errors:
+        inside = p.path == path or p.path.startswith(path + "/")
+        if inside and not (p.path == meta or p.path.startswith(meta + "/")):
+            return True
+    return False
+
+
+def _sample_rate(doc, path: str, report: Report, parent_rate: float | None) -> tuple[float, bool]:
+    if "sample_rate" not in doc:
+        if parent_rate is not None:
+            return parent_rate, False  # a nested model inherits its parent's rate ([SR-4])
+        return DEFAULT_SAMPLE_RATE, True  # [SR-2]
+    rate = float(doc["sample_rate"])
+    if parent_rate is not None and rate != parent_rate:
+        report.error(join(path, "sample_rate"), "SR-4",
+                     f"a nested model's sample_rate must equal its parent's ({parent_rate:g}); got {rate:g}",
+                     "consistency")
+    return rate, False
+
+
+def _weights(values: list, path: str, report: Report) -> np.ndarray | None:
+    """The blob as float32 ([W-1], [W-2]); None (with a problem reported) if any element is unusable."""
+    for i, v in enumerate(values):
+        if type(v) not in (int, float):  # bool is not a number here ([JSON-6])
+            report.error(join(path, i), "W-1", f"weights must be numbers; got {_type_name(v)}", "schema")
+            return None
+    try:
+        wide = np.array(values, dtype=np.float64)
+    except OverflowError:  # an integer literal beyond the double range
+        wide = np.array([float(v) if abs(v) <= FLOAT32_MAX else math.inf for v in values])
+    with np.errstate(over="ignore"):
+        narrow = wide.astype(np.float32)
+    bad = np.flatnonzero(~np.isfinite(narrow))
+    if bad.size:
+        i = int(bad[0])
+        more = f" ({bad.size} weights do)" if bad.size > 1 else ""
+        report.error(join(path, i), "W-2", f"{values[i]!r} rounds to infinity in binary32{more}", "non_finite")
+        return None
+    return narrow
+
+
+def _type_name(value) -> str:
+    return {bool: "a boolean", str: "a string", type(None): "null", list: "an array", dict: "an object"}.get(
+        type(value), type(value).__name__)

@@ -1,0 +1,212 @@
+"""A loaded model: derived facts, batch processing and streaming (spec sections 15 and 16)."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+
+from .container import ContainerConfig
+from .envelope import ModelSpec
+
+CHUNK = 8192  # batch processing runs blocks of this many samples, so memory stays bounded
+INITIAL_STATES = ("silent", "cold")  # [STATE-4] and [STATE-2]
+FULL_SIZE = 1.0
+
+
+class Model:
+    """A validated model ready to run.
+
+    `process(x)` renders a whole signal; `stream()` gives a block-by-block processor. Both start from
+    the silent past unless `initial_state="cold"`. Computation is in `dtype` (float32 is normative;
+    float64 serves error analysis).
+    """
+
+    def __init__(self, spec: ModelSpec, dtype=np.float32):
+        self.spec = spec
+        self.dtype = np.dtype(dtype).type
+        self._networks: dict = {}
+        self._initial: dict = {}
+
+    # Facts ([STREAM-11]).
+
+    @property
+    def architecture(self) -> str:
+        return self.spec.architecture
+
+    @property
+    def version(self) -> str:
+        return ".".join(map(str, self.spec.version))
+
+    @property
+    def sample_rate(self) -> float:
+        return self.spec.sample_rate
+
+    @property
+    def sample_rate_defaulted(self) -> bool:
+        return self.spec.sample_rate_defaulted
+
+    @property
+    def metadata(self) -> dict:
+        return self.spec.metadata or {}
+
+    @property
+    def in_channels(self) -> int:
+        return self.spec.in_channels
+
+    @property
+    def out_channels(self) -> int:
+        return self.spec.out_channels
+
+    @property
+    def weight_count(self) -> int:
+        """The length of this model's own blob (nested models not included)."""
+        return self.spec.config.weight_count()
+
+    @property
+    def total_weight_count(self) -> int:
+        return sum(m.config.weight_count() for m in _all_models(self.spec))
+
+    @property
+    def slimmable(self) -> bool:
+        return self.is_container or getattr(self.spec.config, "slimmable", False)
+
+    @property
+    def is_container(self) -> bool:
+        return isinstance(self.spec.config, ContainerConfig)
+
+    @property
+    def breakpoints(self) -> list[float]:
+        return self.spec.config.breakpoints() if self.slimmable else []
+
+    def submodel(self, size: float | None = None) -> ModelSpec:
+        """The model that runs at `size`: a container's selected submodel ([CONT-6]), else this model."""
+        if not self.is_container:
+            return self.spec
+        cfg = self.spec.config
+        return cfg.submodels[cfg.index_for_size(FULL_SIZE if size is None else size)]
+
+    def receptive_field(self, size: float | None = None) -> int | None:
+        """The receptive field in samples at `size` (None when unbounded, [LSTM-7])."""
+        return self.submodel(size).config.receptive_field()
+
+    def conv_receptive_field(self, size: float | None = None) -> int:
+        return self.submodel(size).config.conv_receptive_field()  # RF* of [STATE-3]
+
+    @property
+    def loudness(self) -> float | None:
+        """The stored loudness a reader reports ([META-5], [LOUD-7])."""
+        value = self.metadata.get("loudness")
+        if value is None and self.is_container:
+            value = (self.spec.config.submodels[-1].metadata or {}).get("loudness")
+        return value
+
+    # Running.
+
+    def selection(self, size: float | None):
+        """A key that changes exactly when the running submodel or slim widths change ([STREAM-7])."""
+        v = FULL_SIZE if size is None else float(size)
+        if self.is_container:
+            return ("submodel", self.spec.config.index_for_size(v))
+        if self.slimmable:
+            return ("widths", self.spec.config.widths_for_size(v))
+        return None
+
+    def _network(self, key):
+        if key not in self._networks:
+            if key is None:
+                net = self.spec.config.build(self.spec.weights, self.dtype)
+            elif key[0] == "submodel":
+                sub = self.spec.config.submodels[key[1]]
+                net = sub.config.build(sub.weights, self.dtype)
+            else:
+                net = self.spec.config.build_widths(self.spec.weights, self.dtype, key[1])
+            self._networks[key] = net
+        return self._networks[key]
+
+    def _rf_star(self, key) -> int:
+        if key is not None and key[0] == "submodel":
+            return self.spec.config.submodels[key[1]].config.conv_receptive_field()
+        return self.spec.config.conv_receptive_field()
+
+    def initial_state(self, key, initial_state: str = "silent"):
+        """A fresh copy of the state a model starts from after load or reset ([STATE-6])."""
+        if initial_state not in INITIAL_STATES:
+            raise ValueError(f"initial_state must be one of {INITIAL_STATES}")
+        if (key, initial_state) not in self._initial:
+            net = self._network(key)
+            state = net.new_state()  # the cold state ([STATE-2])
+            if initial_state == "silent":  # advance by RF* − 1 zero samples ([STATE-4])
+                remaining = self._rf_star(key) - 1
+                while remaining > 0:
+                    n = min(CHUNK, remaining)
+                    net.process(np.zeros((net.in_channels, n), dtype=self.dtype), state)
+                    remaining -= n
+            self._initial[(key, initial_state)] = state
+        return copy.deepcopy(self._initial[(key, initial_state)])
+
+    def stream(self, size: float | None = None, initial_state: str = "silent") -> "Stream":
+        return Stream(self, size, initial_state)
+
+    def process(self, x, size: float | None = None, initial_state: str = "silent", progress=None) -> np.ndarray:
+        """Render a whole signal (1-D for one channel, or channels × samples) in CHUNK-sized blocks."""
+        stream = self.stream(size, initial_state)
+        x2 = _as_channels(x, self.in_channels, self.dtype)
+        out = np.empty((self.out_channels, x2.shape[1]), dtype=self.dtype)
+        for start in range(0, x2.shape[1], CHUNK):
+            out[:, start:start + CHUNK] = stream._process(x2[:, start:start + CHUNK])
+            if progress is not None:
+                progress(min(start + CHUNK, x2.shape[1]), x2.shape[1])
+        return out[0] if np.ndim(x) == 1 and self.out_channels == 1 else out
+
+
+class Stream:
+    """Block-by-block processing with carried state ([STREAM-1] to [STREAM-7])."""
+
+    def __init__(self, model: Model, size: float | None, initial_state: str):
+        self.model = model
+        self.size = size
+        self.initial_state = initial_state
+        self._key = model.selection(size)
+        self._state = model.initial_state(self._key, initial_state)
+
+    def set_size(self, size: float | None) -> None:
+        """Takes effect at the next block; a new submodel or width starts from its initial state."""
+        self.size = size
+
+    def reset(self) -> None:
+        self._key = self.model.selection(self.size)
+        self._state = self.model.initial_state(self._key, self.initial_state)
+
+    def process(self, block) -> np.ndarray:
+        x2 = _as_channels(block, self.model.in_channels, self.model.dtype)
+        y = self._process(x2)
+        return y[0] if np.ndim(block) == 1 and self.model.out_channels == 1 else y
+
+    def _process(self, x2: np.ndarray) -> np.ndarray:
+        key = self.model.selection(self.size)
+        if key != self._key:
+            self._key, self._state = key, self.model.initial_state(key, self.initial_state)
+        if x2.shape[1] == 0:
+            return np.zeros((self.model.out_channels, 0), dtype=self.model.dtype)  # [STREAM-5]
+        return self.model._network(self._key).process(x2, self._state)
+
+
+def _as_channels(x, channels: int, dtype) -> np.ndarray:
+    a = np.asarray(x, dtype=dtype)
+    if a.ndim == 1:
+        if channels != 1:
+            raise ValueError(f"the model takes {channels} input channels; got a 1-D signal")
+        return a[None, :]
+    if a.ndim != 2 or a.shape[0] != channels:
+        raise ValueError(f"expected {channels} × samples; got shape {a.shape}")
+    return a
+
+
+def _all_models(spec: ModelSpec):
+    yield spec
+    cond = getattr(spec.config, "condition", None)
+    if cond is not None:
+        yield from _all_models(cond)
+    for sub in getattr(spec.config, "submodels", ()):
+        yield from _all_models(sub)

@@ -1,0 +1,123 @@
+"""Applying spec/nam.schema.json and turning its findings into clause-cited problems."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from pathlib import Path
+
+import jsonschema
+
+from .problems import Report, pointer
+
+
+def spec_dir() -> Path:
+    """The folder holding the normative spec files (the project checkout's spec/)."""
+    override = os.environ.get("NAM_SPEC_DIR")
+    return Path(override) if override else Path(__file__).resolve().parent.parent / "spec"
+
+
+@functools.lru_cache(maxsize=None)
+def schema() -> dict:
+    with open(spec_dir() / "nam.schema.json", encoding="utf-8") as f:
+        return json.load(f)
+
+
+@functools.lru_cache(maxsize=None)
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(schema())
+
+
+_CLASS_BY_CLAUSE = {"VER-1": "version", "VER-2": "version"}
+
+
+def check(document, report: Report) -> None:
+    """Report every schema violation, at most one per JSON location (the first found)."""
+    seen: set[str] = set()
+    # A failed oneOf/anyOf/not is reported as itself: its subschema carries a readable x-message.
+    for error in sorted(_validator().iter_errors(document), key=_error_order):
+        path = pointer(error.absolute_path)
+        if path in seen:
+            continue
+        seen.add(path)
+        clause, message = _clause_and_message(error)
+        report.error(path, clause, message, _CLASS_BY_CLAUSE.get(clause, "schema"))
+
+
+def _error_order(error):
+    return (list(map(str, error.absolute_path)), list(map(str, error.absolute_schema_path)))
+
+
+def _annotations(error):
+    """The innermost `x-clause` on the way from the root schema to the failing keyword, and the
+    failing subschema's own `x-message` if it has one."""
+    clause = None
+    node = schema()
+    for part in error.absolute_schema_path:
+        if isinstance(node, dict) and part not in node and "$ref" in node:
+            node = _resolve(node["$ref"])  # jsonschema's paths step through $ref transparently
+        if isinstance(node, dict):
+            clause = node.get("x-clause", clause)
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+    own = error.schema if isinstance(error.schema, dict) else {}
+    return own.get("x-clause", clause), own.get("x-message")
+
+
+def _resolve(ref: str):
+    assert ref.startswith("#/"), ref
+    node = schema()
+    for part in ref[2:].split("/"):
+        node = node[part]
+    return node
+
+
+def _clause_and_message(error):
+    clause, x_message = _annotations(error)
+    return clause or "ENV-1", x_message or _describe(error)
+
+
+_JSON_TYPES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
+
+
+def _json_type(value) -> str:
+    if isinstance(value, bool) or value is None:
+        return _JSON_TYPES[type(value)]
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "an integer" if value.is_integer() else "a non-integral number"
+    return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def _short(value) -> str:
+    text = json.dumps(value) if not isinstance(value, (dict, list)) else _json_type(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _describe(error) -> str:
+    kw, arg, inst = error.validator, error.validator_value, error.instance
+    if kw == "type":
+        wanted = " or ".join(arg) if isinstance(arg, list) else arg
+        return f"expected {wanted}, got {_json_type(inst)}"
+    if kw == "required":
+        missing = [k for k in arg if not (isinstance(inst, dict) and k in inst)]
+        return "missing required key " + ", ".join(repr(k) for k in missing)
+    if kw == "enum":
+        return f"expected one of {', '.join(json.dumps(v) for v in arg)}; got {_short(inst)}"
+    if kw == "const":
+        return f"expected {json.dumps(arg)}; got {_short(inst)}"
+    if kw == "minimum":
+        return f"expected a value >= {arg}; got {_short(inst)}"
+    if kw == "maximum":
+        return f"expected a value <= {arg}; got {_short(inst)}"
+    if kw == "exclusiveMinimum":
+        return f"expected a value > {arg}; got {_short(inst)}"
+    if kw == "minItems":
+        return f"expected at least {arg} item{'s' if arg != 1 else ''}; got {len(inst)}"
+    if kw == "pattern":
+        return f"{_short(inst)} does not have the required form"
+    return error.message if len(error.message) < 200 else error.message[:197] + "..."
