@@ -36,6 +36,9 @@ class ConvNetConfig:
     def conv_receptive_field(self) -> int:
         return self.receptive_field()
 
+    def receptive_field_is_exact(self, weights) -> bool:
+        return True  # one chain passes through every block ([WN-RF-4])
+
     def check_weights(self, weights: np.ndarray, ctx) -> bool:
         """[CNN-4]: var + eps > 0 for every batch-norm channel (needs the blob, so it runs after the count)."""
         if not self.batchnorm:

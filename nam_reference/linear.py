@@ -25,6 +25,9 @@ class LinearConfig:
     def conv_receptive_field(self) -> int:
         return self.taps
 
+    def receptive_field_is_exact(self, weights) -> bool:
+        return weights[self.taps - 1] != 0  # [WN-RF-4]
+
     def build(self, weights: np.ndarray, dtype) -> "LinearNetwork":
         return LinearNetwork(self, weights, dtype)
 

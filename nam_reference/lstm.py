@@ -31,6 +31,9 @@ class LSTMConfig:
     def conv_receptive_field(self) -> int:
         return 1  # [STATE-3]
 
+    def receptive_field_is_exact(self, weights) -> bool:
+        return False  # unbounded
+
     def build(self, weights: np.ndarray, dtype) -> "LSTMNetwork":
         return LSTMNetwork(self, weights, dtype)
 

@@ -90,6 +90,11 @@ class Model:
         """The receptive field in samples at `size` (None when unbounded, [LSTM-7])."""
         return self.submodel(size).config.receptive_field()
 
+    def receptive_field_is_exact(self, size: float | None = None) -> bool:
+        """Whether some input at the receptive field's oldest sample can change the output ([WN-RF-4])."""
+        sub = self.submodel(size)
+        return bool(sub.config.receptive_field_is_exact(sub.weights))
+
     def conv_receptive_field(self, size: float | None = None) -> int:
         return self.submodel(size).config.conv_receptive_field()  # RF* of [STATE-3]
 

@@ -77,6 +77,11 @@ def _resolve(ref: str):
 
 def _clause_and_message(error):
     clause, x_message = _annotations(error)
+    if error.validator == "required":
+        # Cite the missing key's own clause when it has one (a missing head_scale is [WN-3]).
+        missing = [k for k in error.validator_value if k not in error.instance]
+        own = error.schema.get("properties", {}).get(missing[0], {}) if len(missing) == 1 else {}
+        clause = error.schema.get("x-required-clause", own.get("x-clause", clause))
     return clause or "ENV-1", x_message or _describe(error)
 
 

@@ -83,6 +83,10 @@ class WaveNetConfig:
         cond = self.condition.config.receptive_field()
         return None if cond is None else cond + self._own_receptive_field()
 
+    def receptive_field_is_exact(self, weights) -> bool:
+        """[WN-RF-4]: one chain passes through every convolution."""
+        return self.condition is None and all(arr.head_kernel == 1 for arr in self.arrays[:-1])
+
     def conv_receptive_field(self) -> int:
         cond = self.condition.config.conv_receptive_field() if self.condition else 1
         return cond + self._own_receptive_field()  # [STATE-3]
