@@ -158,7 +158,7 @@ def model_facts(model: Model, size: float | None = None) -> dict:
         facts["size"] = size
     if model.is_container:
         cfg = model.spec.config
-        facts["selected_submodel"] = cfg.index_for_size(1.0 if size is None else size)
+        facts["selected_submodel"] = cfg.index_for_size(size)
         facts["submodels"] = [{
             "max_value": threshold,
             "architecture": sub.architecture,

@@ -18,8 +18,10 @@ class ContainerConfig:
     def weight_count(self) -> int:
         return 0  # [CONT-2]
 
-    def index_for_size(self, size: float) -> int:
-        """[CONT-6]: the first submodel with size < max_value, else the last."""
+    def index_for_size(self, size: float | None) -> int:
+        """[CONT-6]: the first submodel with size < max_value, else the last (also before any size is set)."""
+        if size is None:
+            return len(self.submodels) - 1
         for i, threshold in enumerate(self.thresholds):
             if size < threshold:
                 return i

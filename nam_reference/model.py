@@ -84,7 +84,7 @@ class Model:
         if not self.is_container:
             return self.spec
         cfg = self.spec.config
-        return cfg.submodels[cfg.index_for_size(FULL_SIZE if size is None else size)]
+        return cfg.submodels[cfg.index_for_size(size)]
 
     def receptive_field(self, size: float | None = None) -> int | None:
         """The receptive field in samples at `size` (None when unbounded, [LSTM-7])."""
@@ -112,7 +112,7 @@ class Model:
         """A key that changes exactly when the running submodel or slim widths change ([STREAM-7])."""
         v = FULL_SIZE if size is None else float(size)
         if self.is_container:
-            return ("submodel", self.spec.config.index_for_size(v))
+            return ("submodel", self.spec.config.index_for_size(None if size is None else v))
         if self.slimmable:
             return ("widths", self.spec.config.widths_for_size(v))
         return None
