@@ -10,14 +10,15 @@ from scipy.signal import stft
 
 # [NUM-5]: tier -> (max error, ESR, mel distance in dB); None means the metric is not used.
 TIERS = {
-    "strict": (1e-5, 1e-9, 0.01),
-    "approximate": (2e-2, 1e-4, 0.2),
+    "strict": (5e-5, 1e-9, 0.001),
+    "approximate": (5e-2, 1e-3, 0.3),
     "perceptual": (None, 1e-2, 1.0),
 }
 TIER_ORDER = ("strict", "approximate", "perceptual")
-BLOCK_TOLERANCE = 1e-5  # [NUM-4]
+BLOCK_TOLERANCE = 5e-5  # [NUM-4]
 RELATIVE_FLOOR_RMS = 1e-4  # ESR and mel distance apply above −80 dBFS ([NUM-3])
 MEL_FFT, MEL_HOP, MEL_BANDS, MEL_LOW_HZ = 1024, 256, 64, 20.0
+MEL_FLOOR = 1e-6  # bands 60 dB below the reference's loudest count as silence
 
 
 @dataclasses.dataclass(frozen=True)
@@ -79,7 +80,7 @@ def mel_distance(y: np.ndarray, r: np.ndarray, sample_rate: float) -> float:
     for yc, rc in zip(y, r):
         py, pr = (fb @ (np.abs(stft(s, nperseg=MEL_FFT, noverlap=MEL_FFT - MEL_HOP, window="hann",
                                     boundary=None, padded=False)[2]) ** 2) for s in (yc, rc))
-        eps = 1e-10 * max(float(pr.max()), 1e-300)
+        eps = MEL_FLOOR * max(float(pr.max()), 1e-300)
         total += float(np.mean(np.abs(10 * np.log10(py + eps) - 10 * np.log10(pr + eps))))
     return total / len(y)
 

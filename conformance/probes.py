@@ -29,10 +29,12 @@ class ProbeResult:
         return self.causal and self.outside_unchanged is not False and self.inside_changed is not False
 
 
-def probe(render, receptive_field: int | None, in_channels: int = 1, trials: int = 4, seed: int = 0) -> ProbeResult:
-    """`render(x)` maps a (channels × n) float32 input to its output from a fresh initial state."""
+def probe(render, receptive_field: int | None, in_channels: int = 1, trials: int = 4, seed: int = 0,
+          span: int = 256) -> ProbeResult:
+    """`render(x)` maps a (channels × n) float32 input to its output from a fresh initial state.
+    Without a receptive field only causality is probed, over `span` samples."""
     rng = np.random.default_rng(seed)
-    span = receptive_field if receptive_field is not None else 256
+    span = receptive_field if receptive_field is not None else span
     n = LEAD + span + TAIL
     causal, outside, inside = True, True, False
     worst_before = worst_after = 0.0

@@ -1,0 +1,132 @@
+"""The cases the checks run on: the fixture corpus, extra model folders, and the invalid corpus."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+from pathlib import Path
+
+import numpy as np
+
+import nam_reference
+from nam_reference.features import features as feature_tags
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+STANDARD_SIGNAL_LENGTH = 16384
+
+
+@dataclasses.dataclass(eq=False)
+class Case:
+    """A valid model with an input signal; the reference output is its expected output."""
+
+    id: str
+    model_path: Path
+    features: frozenset
+    clauses: tuple = ()
+    size: float | None = None
+    input_path: Path | None = None
+    expected_path: Path | None = None
+    tolerance: dict | None = None
+    _outputs: dict = dataclasses.field(default_factory=dict, repr=False)
+
+    def __repr__(self) -> str:
+        return f"Case({self.id})"
+
+    @functools.cached_property
+    def model(self) -> nam_reference.Model:
+        return nam_reference.load(self.model_path)
+
+    @functools.cached_property
+    def input(self) -> np.ndarray:
+        """The input as (channels × n) float32."""
+        channels = self.model.in_channels
+        if self.input_path is None:
+            return np.tile(standard_signal(STANDARD_SIGNAL_LENGTH), (channels, 1))
+        data = np.fromfile(self.input_path, dtype="<f4")
+        return data.reshape(-1, channels).T.copy() if channels > 1 else data[None, :]
+
+    def reference(self, x: np.ndarray | None = None, initial_state: str = "silent", size=...) -> np.ndarray:
+        """The reference output (channels × n) for x (default: the case input)."""
+        size = self.size if size is ... else size
+        if x is None and initial_state == "silent" and size == self.size and self.expected_path is not None:
+            data = np.fromfile(self.expected_path, dtype="<f4")
+            out = self.model.out_channels
+            return data.reshape(-1, out).T.copy() if out > 1 else data[None, :]
+        if x is None:  # the case input: computed once per process
+            key = (initial_state, size)
+            if key not in self._outputs:
+                self._outputs[key] = np.atleast_2d(self.model.process(self.input, size=size, initial_state=initial_state))
+            return self._outputs[key]
+        return np.atleast_2d(self.model.process(x, size=size, initial_state=initial_state))
+
+    @property
+    def receptive_field(self) -> int | None:
+        return self.model.receptive_field(self.size)
+
+
+def standard_signal(n: int, seed: int = 7) -> np.ndarray:
+    """A test signal of the suite's own: a few quiet samples, an impulse, a log sweep, two sines and
+    noise bursts, peak 0.9 (deterministic)."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(n) / 48000.0
+    x = np.zeros(n)
+    x[8] = 0.9
+    third = n // 3
+    sweep = np.sin(2 * np.pi * 20.0 * (1000.0 ** (t[:third] / t[third - 1]) - 1) * t[third - 1] / np.log(1000.0))
+    x[16:16 + third] += 0.6 * sweep[:max(0, min(third, n - 16))]
+    x[third:2 * third] += 0.4 * np.sin(2 * np.pi * 110.0 * t[third:2 * third]) + 0.3 * np.sin(
+        2 * np.pi * 997.0 * t[third:2 * third])
+    x[2 * third:] += rng.uniform(-0.8, 0.8, n - 2 * third) * (np.arange(n - 2 * third) % 2048 < 1024)
+    return np.clip(x, -0.9, 0.9).astype(np.float32)
+
+
+def fixture_cases() -> list[Case]:
+    """The fixture corpus (fixtures/MANIFEST.json); each entry's folder holds case.json."""
+    manifest = FIXTURES / "MANIFEST.json"
+    if not manifest.is_file():
+        return []
+    entries = json.loads(manifest.read_text(encoding="utf-8"))
+    entries = entries.get("cases", entries) if isinstance(entries, dict) else entries
+    cases = []
+    for entry in entries:
+        folder = FIXTURES / entry["path"] if "path" in entry else FIXTURES / "cases" / entry["id"]
+        meta = json.loads((folder / "case.json").read_text(encoding="utf-8"))
+        cases.append(Case(
+            id=meta["id"], model_path=folder / "model.nam", features=frozenset(meta.get("features", ())),
+            clauses=tuple(meta.get("clauses", ())), size=meta.get("size"),
+            input_path=folder / "input.f32", expected_path=folder / "expected.f32", tolerance=meta.get("tolerance")))
+    return cases
+
+
+def model_cases(folders: list[str]) -> list[Case]:
+    """Every valid .nam file under the given folders, with the suite's standard signal."""
+    cases = []
+    for folder in folders:
+        for path in sorted(Path(folder).rglob("*.nam")):
+            report, spec = nam_reference.check(path)
+            if spec is None:
+                continue
+            cases.append(Case(id=f"models.{path.stem}", model_path=path, features=frozenset(feature_tags(path))))
+    return cases
+
+
+@dataclasses.dataclass(frozen=True)
+class InvalidCase:
+    id: str
+    path: Path
+    clause: str
+    error_class: str
+    reject_level: str  # "MUST" or "SHOULD" ([GEN-5])
+    description: str
+
+
+def invalid_cases() -> list[InvalidCase]:
+    index = FIXTURES / "invalid" / "INDEX.json"
+    if not index.is_file():
+        return []
+    entries = json.loads(index.read_text(encoding="utf-8"))
+    entries = entries.get("files", entries) if isinstance(entries, dict) else entries
+    return [InvalidCase(e["id"], FIXTURES / "invalid" / e["file"], e["clause"], e["error_class"],
+                        e.get("reject_level", "MUST"), e.get("description", "")) for e in entries]

@@ -1,0 +1,254 @@
+"""The conformance suite's pytest configuration: `pytest conformance --impl=...`.
+
+Options, the implementation under test, the cases each check runs on, expectations, the statuses
+of spec/adapter-protocol.md and the reports.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import json
+import os
+import platform
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import nam_reference
+from conformance import SUITE_VERSION
+from conformance import cases as case_sources
+from conformance import expectations as expectations_file
+from conformance.adapters import PROTOCOL_VERSION, ImplementationError, NotApplicable, resolve
+from conformance.metrics import BLOCK_TOLERANCE, TIERS
+from conformance.report import RECORD_KEY, Collector
+from conformance.session import NOT_APPLICABLE, Session
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("nam-conformance")
+    group.addoption("--impl", default=os.environ.get("NAM_CONFORMANCE_IMPL"),
+                    help="implementation under test: reference, path/to/adapter.py, package.module:factory, "
+                         "an executable speaking JSON lines, or cmd:TEMPLATE (env NAM_CONFORMANCE_IMPL)")
+    group.addoption("--capabilities", default=None, help="JSON file declaring capabilities (required for cmd:)")
+    group.addoption("--expectations", default=None, help="TOML file of known failures by test id")
+    group.addoption("--call-timeout", type=float, default=120.0, help="seconds allowed per adapter call")
+    group.addoption("--models", action="append", default=[],
+                    help="a folder of extra .nam files to check against the reference (repeatable)")
+    group.addoption("--report-json", default=None, help="write the JSON report here")
+    group.addoption("--report-md", default=None, help="write the Markdown matrix, verdict and timings here")
+    group.addoption("--save-failures", default=None,
+                    help="write each shrunk failing generated case here as a fixture folder")
+    group.addoption("--plots", default=None, help="write a PNG for each numerical failure here (needs matplotlib)")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "cases(kind): the kind of cases a check runs on")
+    config.addinivalue_line("markers", "clauses(*ids): the spec clauses a check tests")
+    if config.getoption("--impl") is None:
+        raise pytest.UsageError("the conformance suite needs --impl (or NAM_CONFORMANCE_IMPL): "
+                                "reference, an adapter .py file, package.module:factory, an executable or cmd:TEMPLATE")
+    config._nam_expectations = (expectations_file.load(config.getoption("--expectations"))
+                                if config.getoption("--expectations") else [])
+    if not hasattr(config, "workerinput"):  # the process that reports (the only one without xdist)
+        config._nam_collector = Collector()
+        config._nam_header = _header(config)
+        config.pluginmanager.register(_Reporting(config._nam_collector), "nam-conformance-reporting")
+
+
+@functools.lru_cache(maxsize=None)
+def _implementation(spec: str, capabilities: str | None, timeout: float):
+    return resolve(spec, capabilities_file=capabilities, call_timeout=timeout)
+
+
+def _resolve(config):
+    return _implementation(config.getoption("--impl"), config.getoption("--capabilities"),
+                           config.getoption("--call-timeout"))
+
+
+def _header(config) -> dict:
+    try:
+        impl = _resolve(config)
+        described = {"name": impl.name, "version": impl.version, "mode": impl.mode,
+                     "capabilities": impl.capabilities}
+    except (ImplementationError, SystemExit, ImportError, OSError) as exc:
+        described = {"name": config.getoption("--impl"), "error": str(exc)}
+    return {
+        "suite_version": SUITE_VERSION,
+        "spec_version": nam_reference.SPEC_VERSION,
+        "protocol_version": PROTOCOL_VERSION,
+        "implementation": described,
+        "required_tier": "approximate" if described.get("capabilities", {}).get("numerics") == "approximate" else "strict",
+        "tiers": {k: dict(zip(("max_error", "esr", "mel_db"), v)) for k, v in TIERS.items()},
+        "block_tolerance": BLOCK_TOLERANCE,
+        "hypothesis_profile": os.environ.get("HYPOTHESIS_PROFILE", "dev"),
+        "hypothesis_seed": config.getoption("hypothesis_seed", None),
+        "expectations": config.getoption("--expectations"),
+        "models": config.getoption("--models"),
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "platform": f"{platform.system()} {platform.machine()}, Python {platform.python_version()}, "
+                    f"NumPy {np.__version__}",
+    }
+
+
+def pytest_report_header(config):
+    header = getattr(config, "_nam_header", None)
+    if header is None:
+        return None
+    impl = header["implementation"]
+    caps = impl.get("capabilities", {})
+    lines = [
+        f"nam-conformance {header['suite_version']}: spec {header['spec_version']}, "
+        f"protocol {header['protocol_version']}",
+        f"implementation: {impl.get('name')} {impl.get('version', '')} ({impl.get('mode', impl.get('error'))})",
+    ]
+    if caps:
+        features = caps["features"] if caps["features"] == "all" else f"{len(caps['features'])} tags"
+        lines.append(f"capabilities: features {features}, initial state {caps['initial_state']}, numerics "
+                     f"{caps['numerics']}, reports {caps['reports'] or 'nothing'}, max block {caps['max_block']}, "
+                     f"stateful {caps['stateful']}, set_size {caps['set_size']}")
+    lines.append(f"required tier: {header['required_tier']}; tiers "
+                 + "; ".join(f"{k} {v}" for k, v in header["tiers"].items())
+                 + f"; block tolerance {header['block_tolerance']}")
+    lines.append(f"hypothesis profile {header['hypothesis_profile']}, seed {header['hypothesis_seed']}")
+    return lines
+
+
+# Cases and parametrisation.
+
+@functools.lru_cache(maxsize=None)
+def _valid_cases(models: tuple) -> list:
+    return case_sources.fixture_cases() + case_sources.model_cases(list(models))
+
+
+CASE_KINDS = {
+    "all": lambda c: True,
+    "finite_rf": lambda c: c.receptive_field is not None,
+    "slimmable": lambda c: c.model.slimmable,
+    "scalable": lambda c: True,
+}
+
+
+def pytest_generate_tests(metafunc):
+    if "case" in metafunc.fixturenames:
+        marker = metafunc.definition.get_closest_marker("cases")
+        kind = marker.args[0] if marker else "all"
+        chosen = valid_cases(metafunc.config, kind)
+        metafunc.parametrize("case", chosen, ids=[c.id for c in chosen])
+    if "invalid_case" in metafunc.fixturenames:
+        invalid = case_sources.invalid_cases()
+        metafunc.parametrize("invalid_case", invalid, ids=[c.id for c in invalid])
+
+
+def valid_cases(config, kind: str = "all") -> list:
+    return [c for c in _valid_cases(tuple(config.getoption("--models"))) if CASE_KINDS[kind](c)]
+
+
+@pytest.fixture(scope="session")
+def session(request) -> Session:
+    try:
+        impl = _resolve(request.config)
+    except ImplementationError as exc:
+        pytest.exit(f"the implementation could not be started: {exc}", returncode=3)
+    yield Session(impl, {
+        "save_failures": request.config.getoption("--save-failures"),
+        "plots": request.config.getoption("--plots"),
+    })
+    impl.close()
+
+
+@pytest.fixture
+def record(request) -> dict:
+    """The check's record for the reports: check, case, features, clauses, metrics, notes."""
+    marker = request.node.get_closest_marker("clauses")
+    rec = {"clauses": list(marker.args) if marker else []}
+    request.node._nam_record = rec
+    return rec
+
+
+# Expectations, statuses and reports.
+
+def pytest_collection_modifyitems(config, items):
+    entries = config._nam_expectations
+    for item in items:
+        test_id = expectations_file.normalise_id(item.nodeid)
+        for entry in entries:
+            if entry.matches(test_id):
+                entry.matched += 1
+                if entry.status == "skip":
+                    item.add_marker(pytest.mark.skip(reason=f"expectations: {entry.reason}"))
+                else:
+                    item.add_marker(pytest.mark.xfail(reason=f"expectations: {entry.reason}", strict=False))
+                break
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    rec = dict(getattr(item, "_nam_record", {}))
+    if call.excinfo is not None:
+        if call.excinfo.errisinstance(NotApplicable):
+            report.outcome = "skipped"
+            report.longrepr = (str(item.path), item.location[1] or 0, f"{NOT_APPLICABLE}: {call.excinfo.value}")
+        elif call.excinfo.errisinstance(ImplementationError):
+            rec["error"] = True
+    if rec:
+        report.user_properties.append((RECORD_KEY, json.dumps(rec, default=_json_default)))
+
+
+def _json_default(value):
+    if isinstance(value, (np.floating, np.integer)):
+        return value.item()
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    return str(value)
+
+
+class _Reporting:
+    """Receives every test report (from xdist workers too) in the reporting process."""
+
+    def __init__(self, collector: Collector):
+        self.collector = collector
+
+    def pytest_runtest_logreport(self, report):
+        self.collector.add(report)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    collector = getattr(config, "_nam_collector", None)
+    if collector is None or not collector.records:
+        return
+    tr = terminalreporter
+    stale = [e for e in config._nam_expectations if e.matched == 0]
+    xpassed = [r["id"] for r in collector.records if r["status"] == "XPASS"]
+    tr.write_sep("=", "nam-conformance matrix")
+    tr.write_line(collector.matrix())
+    timings = collector.timing_table()
+    if stale:
+        tr.write_line("")
+        tr.write_line("Stale expectations (they match no test):")
+        for e in stale:
+            tr.write_line(f"  {e.id}  ({e.reason})")
+    if xpassed:
+        tr.write_line("")
+        tr.write_line("Expected failures that passed (their expectations are stale):")
+        for test_id in xpassed:
+            tr.write_line(f"  {test_id}")
+    header = dict(config._nam_header, stale_expectations=[e.id for e in stale])
+    if config.getoption("--report-json"):
+        path = Path(config.getoption("--report-json"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(collector.json_report(header), indent=1, default=_json_default))
+        tr.write_line(f"JSON report: {path}")
+    if config.getoption("--report-md"):
+        path = Path(config.getoption("--report-md"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        impl = header["implementation"]
+        path.write_text(f"# Conformance of {impl.get('name')} {impl.get('version', '')}\n\n"
+                        f"{collector.verdict()}\n\nSuite {header['suite_version']}, spec {header['spec_version']}, "
+                        f"{impl.get('mode')}, {header['date']}.\n\n## Matrix\n\n{collector.matrix()}\n\n"
+                        f"## Timing (informational)\n\n{timings or '(no renders)'}\n")
+        tr.write_line(f"Markdown report: {path}")
+    tr.write_sep("=", collector.verdict())

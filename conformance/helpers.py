@@ -1,0 +1,122 @@
+"""Helpers the checks share: describing a case in its record, judging agreement, and the evidence
+written for failures (plots, saved cases)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from .metrics import BLOCK_TOLERANCE, compare, max_error
+
+
+def describe(record: dict, case, check: str, *clauses: str) -> None:
+    record.update(check=check, case=case.id, features=sorted(case.features),
+                  sample_rate=case.model.sample_rate)
+    record["clauses"] = sorted(set(record.get("clauses", [])) | set(clauses) | set(case.clauses if check == "agreement" else ()))
+
+
+def excerpt(y: np.ndarray, r: np.ndarray, index: int) -> str:
+    """Three samples either side of the worst one (a flat index), implementation vs reference."""
+    y2, r2 = np.atleast_2d(y), np.atleast_2d(r)
+    channel, t = np.unravel_index(index, y2.shape)
+    lo, hi = max(0, t - 3), min(y2.shape[1], t + 4)
+    rows = [f"    t={i:>7}  impl {y2[channel, i]: .8e}  ref {r2[channel, i]: .8e}" for i in range(lo, hi)]
+    return f"  channel {channel}, samples {lo}..{hi - 1}:\n" + "\n".join(rows)
+
+
+def assert_agrees(session, record: dict, y: np.ndarray, reference: np.ndarray, *, what: str, clause: str,
+                  sample_rate: float = 48000.0, plot_name: str | None = None) -> None:
+    """Fail unless y meets the required tier against the reference ([NUM-5], [NUM-6])."""
+    result = compare(y, reference, sample_rate)
+    record.setdefault("metrics", {})[what] = result.as_json()
+    tier = session.required_tier
+    if result.within(tier):
+        return
+    if plot_name and session.options.get("plots"):
+        plot_failure(Path(session.options["plots"]) / f"{_safe(plot_name)}.png", y, reference, sample_rate, what)
+    pytest.fail(
+        f"[{clause}] {what}: the output is outside the {tier} tier: max error {result.max_error:.3g} "
+        f"(limit {_limit(tier, 0)}), ESR {_fmt(result.esr)} (limit {_limit(tier, 1)}), mel distance "
+        f"{_fmt(result.mel_db)} dB (limit {_limit(tier, 2)}); best tier met: {result.best_tier() or 'none'}\n"
+        + excerpt(y, reference, result.worst_index), pytrace=False)
+
+
+def assert_same(record: dict, y: np.ndarray, baseline: np.ndarray, *, what: str, clause: str) -> None:
+    """Fail unless two outputs of the implementation agree within [NUM-4]."""
+    error = max_error(y, baseline)
+    record.setdefault("metrics", {})[what] = {"max_error": error}
+    if error <= BLOCK_TOLERANCE:
+        return
+    index = int(np.argmax(np.abs(np.atleast_2d(y).astype(np.float64) - np.atleast_2d(baseline))))
+    pytest.fail(f"[{clause}] {what}: differs by {error:.3g} of max(1, peak) (tolerance {BLOCK_TOLERANCE:g})\n"
+                + excerpt(y, baseline, index), pytrace=False)
+
+
+def _limit(tier: str, i: int) -> str:
+    from .metrics import TIERS
+
+    value = TIERS[tier][i]
+    return "none" if value is None else f"{value:g}"
+
+
+def _fmt(value) -> str:
+    return "n/a" if value is None else f"{value:.3g}"
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)[:150]
+
+
+def plot_failure(path: Path, y, reference, sample_rate: float, title: str) -> None:
+    """Reference vs implementation, error over time, error spectrum (needs matplotlib)."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return
+    y, r = np.atleast_2d(y)[0].astype(np.float64), np.atleast_2d(reference)[0].astype(np.float64)
+    error = y - r
+    t = np.arange(len(r)) / sample_rate
+    fig, axes = plt.subplots(3, 1, figsize=(10, 8))
+    axes[0].plot(t, r, label="reference", linewidth=0.8)
+    axes[0].plot(t, y, label="implementation", linewidth=0.8, alpha=0.7)
+    axes[0].legend(loc="upper right")
+    axes[0].set_title(title)
+    axes[1].plot(t, error, color="C3", linewidth=0.8)
+    axes[1].set_ylabel("error")
+    axes[1].set_xlabel("time (s)")
+    spectrum = np.abs(np.fft.rfft(error * np.hanning(len(error)))) + 1e-20
+    axes[2].semilogx(np.fft.rfftfreq(len(error), 1 / sample_rate)[1:], 20 * np.log10(spectrum[1:]), color="C3")
+    axes[2].set_ylabel("error spectrum (dB)")
+    axes[2].set_xlabel("frequency (Hz)")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+
+
+def save_failure(session, test_name: str, document: dict, x: np.ndarray, expected: np.ndarray,
+                 note: str, size: float | None = None) -> None:
+    """Write a failing generated case as a fixture folder (--save-failures); shrinking overwrites it,
+    so the folder ends up holding the minimal example."""
+    target = session.options.get("save_failures")
+    if not target:
+        return
+    folder = Path(target) / _safe(test_name)
+    folder.mkdir(parents=True, exist_ok=True)
+    model = json.dumps(document).encode()
+    (folder / "model.nam").write_bytes(model)
+    np.ascontiguousarray(np.atleast_2d(x).T, dtype="<f4").tofile(folder / "input.f32")
+    np.ascontiguousarray(np.atleast_2d(expected).T, dtype="<f4").tofile(folder / "expected.f32")
+    (folder / "case.json").write_text(json.dumps({
+        "id": f"saved.{_safe(test_name)}.{hashlib.sha256(model).hexdigest()[:10]}",
+        "size": size, "initial_state": session.initial_state, "note": note,
+        "provenance": "shrunk failing example written by the conformance suite (--save-failures); expected "
+                      "output computed by nam_reference",
+    }, indent=1))

@@ -1,0 +1,132 @@
+"""What the checks share: the implementation under test and the helpers that keep every check honest."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from .adapters import ImplementationError, NotApplicable, Rejected, Unsupported
+from .cases import Case
+
+NOT_SUPPORTED = "NOT SUPPORTED"
+NOT_APPLICABLE = "NOT APPLICABLE"
+
+
+class Session:
+    def __init__(self, implementation, options: dict):
+        self.impl = implementation
+        self.caps = implementation.capabilities
+        self.options = options
+        self.workdir = Path(tempfile.mkdtemp(prefix="nam-conformance-cases-"))
+        self._counter = 0
+
+    # Capabilities.
+
+    def missing_features(self, features) -> list[str]:
+        declared = self.caps["features"]
+        excluded = set(self.caps.get("unsupported_features", ()))
+        if declared == "all":
+            return sorted(set(features) & excluded)
+        return sorted(set(features) - set(declared) | (set(features) & excluded))
+
+    def require(self, case_features, *, stateful=False, set_size=False, reports: str | None = None) -> None:
+        """Skip as NOT SUPPORTED / NOT APPLICABLE when the implementation cannot take part."""
+        missing = self.missing_features(case_features)
+        if missing:
+            pytest.skip(f"{NOT_SUPPORTED}: {', '.join(missing)}")
+        if stateful and not self.caps["stateful"]:
+            pytest.skip(f"{NOT_APPLICABLE}: the implementation keeps no state between calls")
+        if set_size and not self.caps["set_size"]:
+            pytest.skip(f"{NOT_APPLICABLE}: the implementation cannot select a size")
+        if reports and reports not in self.caps["reports"]:
+            pytest.skip(f"{NOT_APPLICABLE}: the implementation does not report {reports}")
+
+    @property
+    def initial_state(self) -> str:
+        return self.caps["initial_state"]
+
+    @property
+    def required_tier(self) -> str:
+        return "approximate" if self.caps["numerics"] == "approximate" else "strict"  # [NUM-6]
+
+    def blocks_within_limit(self, blocks: list[int] | None, n: int) -> list[int] | None:
+        """Respect a declared maximum block length by splitting longer blocks."""
+        limit = self.caps.get("max_block")
+        if limit is None:
+            return blocks
+        blocks = [n] if blocks is None else blocks
+        out = []
+        for b in blocks:
+            while b > limit:
+                out.append(limit)
+                b -= limit
+            out.append(b)
+        return out
+
+    # Files.
+
+    def write_model(self, document) -> Path:
+        """Write a document (dict or bytes) to a fresh .nam file for the implementation to load."""
+        self._counter += 1
+        path = self.workdir / f"case{self._counter}.nam"
+        path.write_bytes(document if isinstance(document, (bytes, bytearray)) else json.dumps(document).encode())
+        return path
+
+    # Running.
+
+    def load(self, path) -> "LoadedModel":
+        """Load a valid model; a refusal of a valid file is a failure of the check ([GEN-3])."""
+        try:
+            return LoadedModel(self.impl.load(str(path)), self)
+        except Rejected as exc:
+            pytest.fail(f"[GEN-3] the implementation rejected a valid file it claims to support: {exc}")
+        except Unsupported as exc:
+            pytest.fail(f"[GEN-3] the implementation declared a feature unsupported ({exc.feature}) that its "
+                        f"capabilities claim: {exc}")
+
+    @contextlib.contextmanager
+    def loaded(self, path):
+        model = self.load(path)
+        try:
+            yield model
+        finally:
+            with contextlib.suppress(ImplementationError, NotApplicable, Rejected, Unsupported):
+                model.handle.close()
+
+
+class LoadedModel:
+    """A handle with timing and the session's block-length limit applied."""
+
+    def __init__(self, handle, session: Session):
+        self.handle, self.session = handle, session
+        self.timings: list[tuple[int, int, float]] = []  # (block length or 0 for one block, samples, seconds)
+
+    def render(self, x: np.ndarray, blocks: list[int] | None = None) -> np.ndarray:
+        blocks = self.session.blocks_within_limit(blocks, x.shape[1])
+        start = time.perf_counter()
+        y = self.handle.process(np.ascontiguousarray(x, dtype=np.float32), blocks)
+        self.timings.append((blocks[0] if blocks else 0, x.shape[1], time.perf_counter() - start))
+        return y
+
+    def reset(self) -> None:
+        self.handle.reset()
+
+    def set_size(self, size: float) -> None:
+        self.handle.set_size(size)
+
+    def info(self) -> dict:
+        return self.handle.info()
+
+
+def fresh_render(session: Session, case: Case, x: np.ndarray, blocks=None, size=None) -> np.ndarray:
+    """Load the case's model anew, select its size, and render x from the initial state."""
+    with session.loaded(case.model_path) as model:
+        if size is not None:
+            model.set_size(size)
+        return model.render(x, blocks)

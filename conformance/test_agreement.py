@@ -1,0 +1,38 @@
+"""Agreement with the reference, in the tiers of [NUM-5]: the implementation's output for each case."""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.helpers import assert_agrees, describe
+from conformance.session import fresh_render
+
+
+@pytest.mark.clauses("NUM-5", "NUM-6", "NUM-7")
+def test_agreement(session, case, record):
+    """The output for the case's input, from the implementation's declared initial state, meets the
+    required tier against the reference (a cold implementation is compared with the reference's cold
+    output, [NUM-8])."""
+    describe(record, case, "agreement")
+    session.require(case.features, set_size=case.size is not None)
+    expected = case.reference(initial_state=session.initial_state)
+    with session.loaded(case.model_path) as model:
+        if case.size is not None:
+            model.set_size(case.size)
+        y = model.render(case.input)
+        record["timings"] = model.timings
+    assert_agrees(session, record, y, expected, what="output", clause="NUM-5",
+                  sample_rate=case.model.sample_rate, plot_name=f"agreement-{case.id}")
+
+
+@pytest.mark.clauses("STATE-4", "STATE-6", "DIV-2")
+def test_initial_state_is_the_silent_past(session, case, record):
+    """The first receptive-field samples after load are those of the silent past ([STATE-4]). An
+    implementation that starts cold fails here, and only here."""
+    describe(record, case, "initial_state")
+    session.require(case.features, set_size=case.size is not None)
+    n = min(case.input.shape[1], max(case.model.conv_receptive_field(case.size) + 64, 256))
+    x = case.input[:, :n]
+    y = fresh_render(session, case, x, size=case.size)
+    assert_agrees(session, record, y, case.reference(x), what=f"the first {n} samples", clause="STATE-4",
+                  sample_rate=case.model.sample_rate)

@@ -1,0 +1,109 @@
+"""Block/sample equivalence: any way of cutting the input into blocks gives the one-block output
+([STREAM-2], [NUM-4]). The most important check: engines have failed it at block sizes 1 and at
+sizes that divide the receptive field."""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pytest
+
+from conformance.adapters import ImplementationError, NotApplicable
+from conformance.conftest import valid_cases
+from conformance.helpers import assert_agrees, assert_same, describe
+from conformance.session import NOT_APPLICABLE, fresh_render
+
+FIXED = [1, 2, 3, 7, 64, 333, 4096]
+SHORT_INPUT = 2048  # blocks of 1 to 7 samples run on this prefix: the per-block cost dominates there
+
+
+def _largest_proper_divisor(n: int) -> int | None:
+    for d in range(2, int(n ** 0.5) + 1):
+        if n % d == 0:
+            return n // d
+    return None
+
+
+def block_plans(case) -> dict[str, object]:
+    """Named block plans for a case: fixed lengths, lengths tied to its receptive field, a random
+    sequence. A plan is a block length or a list of lengths."""
+    plans: dict[str, object] = {f"b{b}": b for b in FIXED}
+    rf = case.receptive_field
+    if rf is not None:
+        for name, n in (("rf", rf), ("rf-1", rf - 1)):
+            if n > 1:
+                plans[name] = n
+            divisor = _largest_proper_divisor(n) if n > 3 else None
+            if divisor and divisor not in FIXED:
+                plans[f"div({name})"] = divisor
+    plans["random"] = "random"
+    return plans
+
+
+def pytest_generate_tests(metafunc):
+    if "block_case" in metafunc.fixturenames:
+        params, ids = [], []
+        for case in valid_cases(metafunc.config):
+            for name, plan in block_plans(case).items():
+                params.append((case, plan))
+                ids.append(f"{case.id}-{name}")
+        metafunc.parametrize("block_case", params, ids=ids)
+
+
+def _blocks(plan, n: int, seed: int) -> list[int]:
+    if plan == "random":
+        rng = np.random.default_rng(seed)
+        sizes = []
+        while sum(sizes) < n:
+            sizes.append(int(rng.choice([1, 2, 5, 17, 64, 100, 257, 1024, 3000])))
+        sizes[-1] -= sum(sizes) - n
+        return [s for s in sizes if s > 0]
+    return [plan] * (n // plan) + ([n % plan] if n % plan else [])
+
+
+@functools.lru_cache(maxsize=64)
+def _one_block(session, case, n: int) -> np.ndarray:
+    return fresh_render(session, case, case.input[:, :n], size=case.size)
+
+
+@pytest.mark.clauses("STREAM-2", "NUM-4")
+def test_block_invariance(session, block_case, record):
+    case, plan = block_case
+    describe(record, case, "block_invariance")
+    session.require(case.features, set_size=case.size is not None)
+    n = case.input.shape[1] if plan == "random" or plan > 7 else min(SHORT_INPUT, case.input.shape[1])
+    if plan != "random" and plan >= n:
+        pytest.skip(f"{NOT_APPLICABLE}: blocks of {plan} cover the whole {n}-sample input in one block")
+    blocks = _blocks(plan, n, seed=len(case.id))
+    record["blocks"] = blocks[:8] + (["..."] if len(blocks) > 8 else [])
+    with session.loaded(case.model_path) as model:
+        if case.size is not None:
+            model.set_size(case.size)
+        y = model.render(case.input[:, :n], blocks)
+        record["timings"] = model.timings
+    assert_same(record, y, _one_block(session, case, n), what=f"blocks of {plan}", clause="STREAM-2")
+
+
+@pytest.mark.clauses("STREAM-4")
+def test_block_longer_than_declared_maximum(session, case, record):
+    """Given a block longer than its declared maximum, an implementation processes it correctly or
+    reports an error; it never writes out of bounds or returns something else ([STREAM-4])."""
+    describe(record, case, "max_block")
+    limit = session.caps.get("max_block")
+    if limit is None:
+        pytest.skip(f"{NOT_APPLICABLE}: the implementation declares no maximum block length")
+    session.require(case.features, set_size=case.size is not None)
+    n = min(case.input.shape[1], 2 * limit + 1)
+    with session.loaded(case.model_path) as model:
+        if case.size is not None:
+            model.set_size(case.size)
+        try:
+            y = model.handle.process(case.input[:, :n], [n])  # bypasses the suite's own splitting
+        except (ImplementationError, NotApplicable) as exc:
+            if "no reply" in str(exc) or "exited" in str(exc) or "died" in str(exc):
+                raise  # a crash or a hang is not a reported error
+            return
+    expected = case.reference(case.input[:, :n], initial_state=session.initial_state)
+    assert_agrees(session, record, y, expected, what=f"one block of {n} (maximum {limit})", clause="STREAM-4",
+                  sample_rate=case.model.sample_rate)

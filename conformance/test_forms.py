@@ -1,0 +1,46 @@
+"""Equivalent forms: rewriting a file in an equivalent form never changes its output ([ENV-6],
+[JSON-5], [JSON-6], [JSON-8], [JSON-9], [VER-4], and the legacy WaveNet keys)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conformance.conftest import valid_cases
+from conformance.forms import FORMS
+from conformance.helpers import assert_same, describe
+from conformance.session import fresh_render
+from nam_reference.features import features as feature_tags
+
+LENGTH = 4096
+
+
+def pytest_generate_tests(metafunc):
+    if "form_case" in metafunc.fixturenames:
+        params, ids = [], []
+        for case in valid_cases(metafunc.config):
+            document = json.loads(case.model_path.read_bytes())
+            for name, (_, rewrite) in FORMS.items():
+                variant = rewrite(document)
+                if variant is not None:
+                    params.append((case, name, variant))
+                    ids.append(f"{case.id}-{name}")
+        metafunc.parametrize("form_case", params, ids=ids)
+
+
+@pytest.mark.clauses("ENV-6", "JSON-5", "JSON-6", "JSON-8", "JSON-9", "VER-4", "WN-ARR-3", "WN-ARR-13")
+def test_equivalent_form(session, form_case, record):
+    case, form, variant = form_case
+    describe(record, case, "equivalent_forms")
+    record["form"] = form
+    session.require(case.features | feature_tags(variant), set_size=case.size is not None)
+    x = case.input[:, :LENGTH]
+    original = fresh_render(session, case, x, size=case.size)
+    path = session.write_model(variant)
+    with session.loaded(path) as model:
+        if case.size is not None:
+            model.set_size(case.size)
+        rewritten = model.render(x)
+    assert_same(record, rewritten, original, what=f"the output after rewriting the file ({form})",
+                clause=FORMS[form][0])

@@ -1,0 +1,60 @@
+"""Receptive field and causality: reported values, and a black-box probe ([STREAM-3], [WN-RF-4])."""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+
+from conformance.helpers import describe
+from conformance.probes import probe
+from conformance.session import fresh_render
+
+
+@pytest.mark.clauses("STREAM-11", "LIN-6", "CNN-6", "LSTM-7", "WN-RF-2", "CONT-7")
+def test_reported_receptive_field(session, case, record):
+    """A reported receptive field equals the spec's formula (null when unbounded)."""
+    describe(record, case, "reported_facts")
+    session.require(case.features, reports="receptive_field", set_size=case.size is not None)
+    with session.loaded(case.model_path) as model:
+        if case.size is not None:
+            model.set_size(case.size)
+        reported = model.info().get("receptive_field")
+    expected = case.receptive_field
+    assert reported == expected, f"[WN-RF-2] reported receptive field {reported}, the spec's is {expected}"
+
+
+@functools.lru_cache(maxsize=None)
+def _reference_probe(case):
+    return probe(lambda x: case.model.process(x, size=case.size), case.receptive_field, case.model.in_channels)
+
+
+@pytest.mark.cases("finite_rf")
+@pytest.mark.clauses("STREAM-3", "WN-RF-4")
+def test_receptive_field_probe(session, case, record):
+    """Perturbing the input just outside the receptive field leaves the output unchanged; just inside
+    changes it wherever the reference shows that it can (the formula is exact and the influence is
+    above float32 resolution); no output moves before its input ([STREAM-3])."""
+    describe(record, case, "receptive_field")
+    session.require(case.features, set_size=case.size is not None)
+    result = probe(lambda x: fresh_render(session, case, x, size=case.size), case.receptive_field,
+                   case.model.in_channels)
+    record["probe"] = result.detail
+    assert result.causal, f"[STREAM-3] an output moved before the input that was changed: {result.detail}"
+    assert result.outside_unchanged, (
+        f"[STREAM-3] a change older than the receptive field ({case.receptive_field}) moved the output: {result.detail}")
+    if _reference_probe(case).inside_changed:
+        assert result.inside_changed, (
+            f"[STREAM-3] the oldest sample of the receptive field ({case.receptive_field}) never moved the "
+            f"output, though it does in the reference: {result.detail}")
+
+
+@pytest.mark.clauses("STREAM-3")
+def test_causality(session, case, record):
+    """Changing a sample never changes earlier outputs (every architecture, LSTM included)."""
+    describe(record, case, "causality")
+    session.require(case.features, set_size=case.size is not None)
+    span = min(case.receptive_field or 256, 256)
+    result = probe(lambda x: fresh_render(session, case, x, size=case.size), None, case.model.in_channels,
+                   trials=2, span=span)
+    assert result.causal, f"[STREAM-3] an output moved before the input that was changed: {result.detail}"
