@@ -1,0 +1,193 @@
+"""The checks on generated files (Hypothesis): feature combinations nobody wrote down.
+
+Each test draws complete valid (or invalid) files from `generators`, writes them for the
+implementation, and compares with the reference. Falsifying examples shrink to a minimal file;
+with --save-failures the shrunk case is written as a fixture folder. The number of examples comes
+from the Hypothesis profile (HYPOTHESIS_PROFILE: dev, ci, thorough).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, note, strategies as st
+
+import generators
+import nam_reference
+from conformance.adapters import Rejected, Unsupported
+from conformance.helpers import assert_agrees, assert_same, save_failure
+from conformance.probes import probe
+from nam_reference.features import features as feature_tags
+
+ARCHITECTURES = {"arch.linear": "Linear", "arch.convnet": "ConvNet", "arch.lstm": "LSTM", "arch.wavenet": "WaveNet",
+                 "arch.container": "SlimmableContainer"}
+SIGNAL_LENGTH = 1024
+
+
+def _architectures(session) -> list[str] | None:
+    """The architectures the implementation claims, for drawing only files it can load."""
+    declared = session.caps["features"]
+    names = list(ARCHITECTURES.values()) if declared == "all" else [ARCHITECTURES[t] for t in declared if t in ARCHITECTURES]
+    excluded = {ARCHITECTURES[t] for t in session.caps.get("unsupported_features", ()) if t in ARCHITECTURES}
+    names = [n for n in names if n not in excluded]
+    if not names:
+        pytest.skip("NOT SUPPORTED: the implementation claims no architecture")
+    return names
+
+
+def _supported(session, record, document) -> set:
+    tags = feature_tags(document)
+    assume(not session.missing_features(tags))  # draw again: this file uses something unclaimed
+    record.setdefault("features_seen", set()).update(tags)
+    return tags
+
+
+def _finish(record, check: str) -> None:
+    record.update(check=check, case="generated", features=sorted(record.pop("features_seen", ())))
+
+
+@contextlib.contextmanager
+def _keeping_failures(session, name: str, document, x, expected, size=None):
+    try:
+        yield
+    except BaseException as exc:
+        save_failure(session, name, document, x, expected, note=str(exc).splitlines()[0][:300], size=size)
+        raise
+
+
+@pytest.mark.clauses("NUM-5", "GEN-3")
+def test_generated_agreement(session, record):
+    """Generated files of every claimed architecture and feature agree with the reference."""
+    strategy = generators.nam_files(architecture=_architectures(session))
+
+    @given(document=strategy, x=generators.signals(min_length=256, max_length=SIGNAL_LENGTH))
+    def check(document, x):
+        _supported(session, record, document)
+        model = nam_reference.load(document)
+        x2 = np.tile(x, (model.in_channels, 1))
+        expected = np.atleast_2d(model.process(x2, initial_state=session.initial_state))
+        note(f"features: {sorted(feature_tags(document))}")
+        with _keeping_failures(session, "generated_agreement", document, x2, expected):
+            with session.loaded(session.write_model(document)) as loaded:
+                y = loaded.render(x2)
+            assert_agrees(session, record, y, expected, what="generated file", clause="NUM-5",
+                          sample_rate=model.sample_rate)
+
+    try:
+        check()
+    finally:
+        _finish(record, "agreement")
+
+
+@pytest.mark.clauses("STREAM-2", "NUM-4")
+def test_generated_block_invariance(session, record):
+    """Generated files give the one-block output for generated block sequences."""
+    strategy = generators.nam_files(architecture=_architectures(session))
+
+    @given(document=strategy, x=generators.signals(min_length=64, max_length=SIGNAL_LENGTH), data=st.data())
+    def check(document, x, data):
+        _supported(session, record, document)
+        model = nam_reference.load(document)
+        x2 = np.tile(x, (model.in_channels, 1))
+        blocks = data.draw(generators.block_sequences(x2.shape[1], model.receptive_field()), label="blocks")
+        path = session.write_model(document)
+        with session.loaded(path) as loaded:
+            whole = loaded.render(x2)
+        with _keeping_failures(session, "generated_block_invariance", document, x2, whole):
+            with session.loaded(path) as loaded:
+                y = loaded.render(x2, blocks)
+            assert_same(record, y, whole, what=f"blocks {blocks[:6]}...", clause="STREAM-2")
+
+    try:
+        check()
+    finally:
+        _finish(record, "block_invariance")
+
+
+@pytest.mark.clauses("STREAM-3", "WN-RF-4", "STREAM-11")
+def test_generated_receptive_field(session, record):
+    """For files whose receptive field is exact, the black-box probe finds exactly the formula's."""
+    architectures = [a for a in _architectures(session) if a in ("Linear", "ConvNet", "WaveNet")]
+    if not architectures:
+        pytest.skip("NOT SUPPORTED: no architecture with a finite receptive field is claimed")
+
+    @given(document=generators.rf_probe_files(architecture=architectures))
+    def check(document):
+        _supported(session, record, document)
+        model = nam_reference.load(document)
+        rf = model.receptive_field()
+        path = session.write_model(document)
+        if "receptive_field" in session.caps["reports"]:
+            with session.loaded(path) as loaded:
+                reported = loaded.info().get("receptive_field")
+            assert reported == rf, f"[STREAM-11] reported receptive field {reported}, the spec's is {rf}"
+
+        def render(x):
+            with session.loaded(path) as loaded:
+                return loaded.render(x)
+
+        result = probe(render, rf, model.in_channels)
+        assert result.causal and result.outside_unchanged and result.inside_changed, (
+            f"[STREAM-3] receptive field {rf}: {result.detail}")
+
+    try:
+        check()
+    finally:
+        _finish(record, "receptive_field")
+
+
+@pytest.mark.clauses("W-3", "GEN-5")
+def test_generated_weight_count(session, record):
+    """Generated files with one weight too many or too few are rejected."""
+    strategy = generators.nam_files(architecture=_architectures(session))
+
+    @given(document=strategy, more=st.booleans())
+    def check(document, more):
+        _supported(session, record, document)
+        owner = document if document["weights"] else document["config"]["submodels"][-1]["model"]
+        if more:
+            owner["weights"].append(0.0)
+        else:
+            owner["weights"].pop()
+        try:
+            handle = session.impl.load(str(session.write_model(document)))
+        except (Rejected, Unsupported):
+            return
+        with contextlib.suppress(Exception):
+            handle.close()
+        pytest.fail(f"[W-3] loaded a blob with one weight {'too many' if more else 'too few'}", pytrace=False)
+
+    try:
+        check()
+    finally:
+        _finish(record, "weight_count")
+
+
+@pytest.mark.clauses("GEN-5")
+def test_generated_invalid_rejected(session, record):
+    """Mutations of valid files, each breaking one clause, are rejected (MUST-level kinds)."""
+    if not hasattr(generators, "invalid_nam_files"):
+        pytest.skip("NOT APPLICABLE: this checkout's generators have no invalid-file strategy")
+
+    @given(case=generators.invalid_nam_files())
+    def check(case):
+        note(f"{case.kind}: breaks [{case.clause}]")
+        document = case.document
+        path = session.write_model(document if isinstance(document, (bytes, bytearray)) else json.dumps(document).encode())
+        try:
+            handle = session.impl.load(str(path))
+        except (Rejected, Unsupported):
+            return
+        with contextlib.suppress(Exception):
+            handle.close()
+        if case.reject_level == "MUST":
+            pytest.fail(f"[{case.clause}] accepted an invalid file ({case.kind})", pytrace=False)
+
+    try:
+        check()
+    finally:
+        record.update(check="rejection", case="generated", features=[])
+
