@@ -14,6 +14,7 @@ PROTOCOL_VERSION = 1
 FACTS = ("sample_rate", "receptive_field", "weight_count", "channels", "loudness", "breakpoints")
 DEFAULT_CAPABILITIES = {
     "features": "all",
+    "unsupported_features": [],
     "initial_state": "silent",
     "numerics": "exact",
     "reports": [],

@@ -1,0 +1,265 @@
+"""The conformance suite's own machinery: adapters, protocol, expectations, metrics, reports, forms."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import jsonschema
+import numpy as np
+import pytest
+
+import nam_reference
+from conformance import expectations
+from conformance.adapters import ImplementationError, NotApplicable, Rejected, resolve
+from conformance.adapters.command import CommandImplementation
+from conformance.adapters.jsonl import JsonLinesImplementation
+from conformance.forms import FORMS
+from conformance.metrics import BLOCK_TOLERANCE, TIERS, compare, max_error
+from conformance.probes import probe
+from conformance.report import Collector
+
+ROOT = Path(__file__).resolve().parent.parent
+PROTOCOL = json.loads((ROOT / "spec" / "adapter-protocol.schema.json").read_text())
+PYTHON = sys.executable
+
+
+def linear(taps, bias=None, version="0.5.4"):
+    return {"version": version, "architecture": "Linear",
+            "config": {"receptive_field": len(taps), "bias": bias is not None},
+            "weights": list(taps) + ([bias] if bias is not None else []), "sample_rate": 48000}
+
+
+def _validator(name):
+    return jsonschema.Draft202012Validator({**PROTOCOL, "$ref": f"#/$defs/{name}"})
+
+
+@pytest.fixture
+def model_file(tmp_path):
+    path = tmp_path / "m.nam"
+    path.write_text(json.dumps(linear([0.5, -0.25, 0.125], bias=0.0)))
+    return path
+
+
+# The JSON-lines example adapter speaks the protocol of its schema.
+
+def test_reference_jsonl_messages_follow_the_schema(tmp_path, model_file):
+    proc = subprocess.Popen([PYTHON, str(ROOT / "conformance/adapters/reference_jsonl.py")],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    x = np.array([1, 2, 3, 4], dtype="<f4")
+    x.tofile(tmp_path / "in.f32")
+    requests = [
+        ({"id": 1, "cmd": "hello", "protocol": 1}, "hello_reply"),
+        ({"id": 2, "cmd": "load", "path": str(model_file)}, "load_reply"),
+        ({"id": 3, "cmd": "info", "handle": "m1"}, "info_reply"),
+        ({"id": 4, "cmd": "process", "handle": "m1", "input": str(tmp_path / "in.f32"),
+          "output": str(tmp_path / "out.f32"), "channels": 1, "frames": 4, "blocks": [1, 3]}, "process_reply"),
+        ({"id": 5, "cmd": "reset", "handle": "m1"}, "reply"),
+        ({"id": 6, "cmd": "set_size", "handle": "m1", "size": 0.5}, "reply"),
+        ({"id": 7, "cmd": "load", "path": str(tmp_path / "missing.nam")}, "reply"),
+        ({"id": 8, "cmd": "bogus"}, "reply"),
+        ({"id": 9, "cmd": "unload", "handle": "m1"}, "reply"),
+        ({"id": 10, "cmd": "quit"}, "reply"),
+    ]
+    replies = []
+    for request, reply_schema in requests:
+        if request["cmd"] != "bogus":
+            _validator("request").validate(request)
+        proc.stdin.write(json.dumps(request) + "\n")
+        proc.stdin.flush()
+        reply = json.loads(proc.stdout.readline())
+        _validator(reply_schema).validate(reply)
+        assert reply["id"] == request["id"]
+        replies.append(reply)
+    proc.wait(timeout=10)
+    assert [r["status"] for r in replies] == ["ok"] * 6 + ["error", "error", "ok", "ok"]
+    assert replies[2]["info"]["receptive_field"] == 3 and replies[2]["info"]["weight_count"] == 4
+    # [LIN-5] worked by hand: w = [0.5, -0.25, 0.125] on [1, 2, 3, 4]
+    assert np.fromfile(tmp_path / "out.f32", dtype="<f4").tolist() == [0.5, 0.75, 1.125, 1.5]
+
+
+# The runner turns every misbehaviour into ImplementationError (ERROR), never a crash of the suite.
+
+def _harness(tmp_path, body: str) -> str:
+    """A tiny JSON-lines adapter: answers hello properly, then runs `body` for other requests."""
+    script = tmp_path / "harness.py"
+    script.write_text(textwrap.dedent('''
+        import json, sys, time
+        for line in sys.stdin:
+            r = json.loads(line)
+            if r["cmd"] == "hello":
+                print(json.dumps({"id": r["id"], "status": "ok", "protocol": 1,
+                                  "implementation": {"name": "t", "version": "0"}, "capabilities": {}}), flush=True)
+                continue
+        ''') + textwrap.indent(textwrap.dedent(body), " " * 4))
+    return f"{PYTHON} {script}"
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("sys.exit(3)", "exited"),
+    ("time.sleep(30)", "no reply"),
+    ("print('garbage', flush=True)", "not a JSON object"),
+    ("print(json.dumps({'id': 999, 'status': 'ok'}), flush=True)", "echoes id"),
+    ("print(json.dumps({'id': r['id'], 'status': 'maybe'}), flush=True)", "unknown status"),
+    ("print(json.dumps({'id': r['id'], 'status': 'error', 'message': 'boom'}), flush=True)", "boom"),
+])
+def test_misbehaving_adapters_become_errors(tmp_path, model_file, body, expected):
+    impl = JsonLinesImplementation(_harness(tmp_path, body), None, call_timeout=2.0)
+    with pytest.raises(ImplementationError, match=expected):
+        impl.load(str(model_file))
+    impl.close()
+
+
+def test_a_crashed_adapter_is_restarted_for_the_next_case(tmp_path, model_file):
+    body = """
+        if r["cmd"] == "load" and r["path"].endswith("crash.nam"):
+            sys.exit(1)
+        print(json.dumps({"id": r["id"], "status": "ok", "handle": "h"}), flush=True)
+    """
+    impl = JsonLinesImplementation(_harness(tmp_path, body), None, call_timeout=5.0)
+    crash = tmp_path / "crash.nam"
+    crash.write_text("{}")
+    with pytest.raises(ImplementationError):
+        impl.load(str(crash))
+    assert impl.load(str(model_file)).handle == "h"
+    impl.close()
+
+
+def test_wrong_length_and_nan_are_errors(model_file):
+    impl = resolve("reference")
+    handle = impl.load(str(model_file))
+    handle.loaded.process = lambda block: np.zeros(block.shape[1] - 1, dtype=np.float32)
+    with pytest.raises(ImplementationError, match="samples for"):
+        handle.process(np.ones((1, 8), dtype=np.float32))
+    handle.loaded.process = lambda block: np.full(block.shape[1], np.nan, dtype=np.float32)
+    with pytest.raises(ImplementationError, match="non-finite"):
+        handle.process(np.ones((1, 8), dtype=np.float32))
+
+
+def test_render_commands(tmp_path, model_file):
+    tool = tmp_path / "tool.py"
+    tool.write_text(textwrap.dedent('''
+        import sys, numpy as np
+        model, src, dst, block = sys.argv[1:5]
+        if model.endswith("refuse.nam"): sys.exit(1)
+        if model.endswith("crash.nam"): import os; os.abort()
+        np.fromfile(src, "<f4").tofile(dst)
+        '''))
+    impl = CommandImplementation(f"{PYTHON} {tool} {{model}} {{input}} {{output}} {{block}}", None, 30.0)
+    assert impl.capabilities["stateful"] is False and impl.capabilities["set_size"] is False
+    x = np.arange(10, dtype=np.float32)[None, :]
+    handle = impl.load(str(model_file))
+    assert np.array_equal(handle.process(x, [5, 5]), x)
+    with pytest.raises(NotApplicable):
+        handle.process(x)  # no state: a second rendering would start afresh
+    with pytest.raises(NotApplicable):
+        impl.load(str(model_file)).process(x, [3, 7])  # one block length per rendering
+    for name, error in (("refuse.nam", Rejected), ("crash.nam", ImplementationError)):
+        (tmp_path / name).write_text("{}")
+        with pytest.raises(error):
+            impl.load(str(tmp_path / name))
+    impl.close()
+
+
+# Expectations.
+
+def test_expectations_files(tmp_path):
+    path = tmp_path / "e.toml"
+    path.write_text('[[expect]]\nid = "conformance/test_agreement.py::test_agreement[*film*]"\n'
+                    'status = "fail"\nreason = "known"\n')
+    (entry,) = expectations.load(str(path))
+    assert entry.matches("conformance/test_agreement.py::test_agreement[wavenet.film.shift]")
+    assert not entry.matches("conformance/test_agreement.py::test_agreement[wavenet.gated]")
+    assert expectations.normalise_id("x/y/conformance/test_a.py::t") == "conformance/test_a.py::t"
+    path.write_text('[[expect]]\nid = "a"\nstatus = "flaky"\nreason = "r"\n')
+    with pytest.raises(ValueError, match="status"):
+        expectations.load(str(path))
+    path.write_text('[[expect]]\nid = "a"\n')
+    with pytest.raises(ValueError, match="reason"):
+        expectations.load(str(path))
+
+
+# Metrics ([NUM-3]), worked by hand.
+
+def test_metrics_by_hand():
+    r = np.array([0.5, -0.5, 0.25, 0.0])
+    y = r + np.array([0.0, 0.1, 0.0, 0.0])
+    c = compare(y, r)
+    assert c.max_error == pytest.approx(0.1)  # max|y - r| / max(1, 0.5)
+    assert c.esr == pytest.approx(0.01 / (0.25 + 0.25 + 0.0625))
+    assert c.mel_db is None  # fewer than 1024 samples
+    assert max_error(2 * r + 4, 2 * r) == pytest.approx(4.0)
+    assert compare(np.full(4, np.nan), r).best_tier() is None  # [NUM-7]
+    loud = np.sin(np.arange(4096) * 0.05)
+    assert compare(loud, loud).best_tier() == "strict"
+    assert compare(loud * 1.001, loud).best_tier() == "approximate"
+    assert compare(loud * 1.05, loud).best_tier() == "perceptual"
+    assert compare(loud * 1.5, loud).best_tier() is None
+    assert TIERS["strict"][0] == BLOCK_TOLERANCE
+
+
+# Reports.
+
+class _Report:
+    def __init__(self, nodeid, outcome, when="call", longrepr=None, props=(), xfail=None):
+        self.nodeid, self.outcome, self.when, self.longrepr = nodeid, outcome, when, longrepr
+        self.user_properties, self.duration = list(props), 0.1
+        self.passed, self.failed, self.skipped = outcome == "passed", outcome == "failed", outcome == "skipped"
+        if xfail:
+            self.wasxfail = xfail
+
+
+def test_statuses_matrix_and_verdict():
+    collector = Collector()
+    record = json.dumps({"check": "agreement", "case": "c", "features": ["arch.linear"]})
+    collector.add(_Report("conformance/test_agreement.py::test_agreement[c]", "passed", props=[("nam_conformance", record)]))
+    collector.add(_Report("conformance/test_agreement.py::test_agreement[d]", "skipped",
+                          longrepr=("f", 1, "Skipped: NOT SUPPORTED: arch.lstm"),
+                          props=[("nam_conformance", json.dumps({"check": "agreement", "features": ["arch.lstm"]}))]))
+    assert [r["status"] for r in collector.records] == ["PASS", "NOT SUPPORTED"]
+    assert collector.verdict().startswith("VERDICT: CONFORMANT (1 passed")
+    matrix = collector.matrix()
+    assert "| arch.linear | 1/1 |" in matrix and "| arch.lstm | NS |" in matrix
+    error = json.dumps({"check": "agreement", "error": True, "features": ["arch.linear"]})
+    collector.add(_Report("conformance/test_agreement.py::test_agreement[e]", "failed", props=[("nam_conformance", error)]))
+    assert collector.records[-1]["status"] == "ERROR"
+    assert collector.verdict().startswith("VERDICT: NOT CONFORMANT")
+    assert "1/2 1E" in collector.matrix()
+
+
+# Equivalent forms keep files valid and outputs equal; probes find receptive fields.
+
+def _wavenet(newer: bool) -> dict:
+    layer = {"input_size": 1, "condition_size": 1, "channels": 2, "dilations": [1, 2], "activation": "Tanh"}
+    if newer:
+        layer.update(kernel_sizes=[2, 2], head={"out_channels": 1, "kernel_size": 1, "bias": True},
+                     gating_mode=["none", "none"])
+    else:
+        layer.update(kernel_size=2, gated=False, head_size=1, head_bias=True)
+    count = 2 + 2 * (2 * 2 * 2 + 2 + 2 + 4 + 2) + 2 + 1 + 1
+    return {"version": "0.6.0", "architecture": "WaveNet", "sample_rate": 48000,
+            "config": {"layers": [layer], "head_scale": 0.5}, "weights": np.linspace(-0.9, 0.9, count).tolist()}
+
+
+@pytest.mark.parametrize("form", list(FORMS))
+def test_forms_keep_the_meaning(form):
+    x = np.sin(np.arange(256) * 0.1).astype(np.float32)
+    applied = 0
+    for document in (_wavenet(newer=False), _wavenet(newer=True)):
+        rewritten = FORMS[form][1](document)
+        if rewritten is not None:
+            applied += 1
+            assert np.array_equal(nam_reference.load(rewritten).process(x), nam_reference.load(document).process(x))
+    assert applied, f"the {form} rewrite applies to neither key form"
+
+
+def test_probe_finds_a_linear_filters_receptive_field():
+    model = nam_reference.load(linear([0.0, 0.5, 0.0, 0.0, 0.25]))  # taps reach 4 samples back: RF 5
+    assert probe(lambda x: model.process(x), 5).ok
+    wrong_short = probe(lambda x: model.process(x), 4)
+    assert not wrong_short.outside_unchanged  # a change 4 samples back still moves the output
+    wrong_long = probe(lambda x: model.process(x), 6)
+    assert not wrong_long.inside_changed  # nothing 5 samples back matters
