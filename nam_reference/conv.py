@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 
 class WeightReader:
@@ -44,31 +45,66 @@ def dense_taps(w: np.ndarray, c_in: int, groups: int) -> np.ndarray:
 
 class History:
     """A convolution's input history ([CONV-5]): the last `length` input columns, followed by room
-    for the next block. Reading a block's window never copies the history."""
+    for the next blocks. Appending a block copies only the block; reading its window or its taps
+    gives views of the buffer.
 
-    def __init__(self, channels: int, length: int, dtype):
-        self.length = length
-        self.buffer = np.zeros((channels, 2 * length + 4096), dtype=dtype)  # zeros: the cold state
-        self.end = length  # buffer[:, end - length:end] is the history
+    For a convolution with taps `dilation` apart (kernel k = length / dilation + 1), `taps(block)`
+    gives the (k × channels × n) view whose [j] is the input that tap j multiplies ([CONV-4]).
+    """
 
-    def window(self, block: np.ndarray) -> np.ndarray:
-        """Append `block` and return the (channels × (length + n)) view [history | block]."""
+    ROOM = 4096  # columns for new blocks after the history; longer blocks grow the buffer
+
+    def __init__(self, channels: int, length: int, dtype, dilation: int = 1):
+        self.length, self.dilation = length, dilation
+        self.kernel = length // dilation + 1
+        self.end = length  # buffer[:, end − length:end] is the history
+        self._set_buffer(np.zeros((channels, 2 * length + self.ROOM), dtype=dtype))  # zeros: the cold state
+
+    def _set_buffer(self, buffer: np.ndarray) -> None:
+        self.buffer = buffer
+        # tap_view[j, :, m] is buffer[:, m + j·d]: the k dilated taps of every column, without a copy.
+        row, col = buffer.strides
+        columns = buffer.shape[1] - self.length
+        self._tap_view = as_strided(buffer, (self.kernel, buffer.shape[0], columns),
+                                    (self.dilation * col, row, col), writeable=False)
+
+    def __getstate__(self):  # copies rebuild the view on their own buffer
+        return {key: value for key, value in self.__dict__.items() if key != "_tap_view"}
+
+    def __setstate__(self, state) -> None:
+        self.__dict__.update(state)
+        self._set_buffer(self.buffer)
+
+    def _append(self, block: np.ndarray) -> int:
+        """Append `block`; return the buffer column where its window [history | block] starts."""
         n = block.shape[1]
         if self.end + n > self.buffer.shape[1]:
             history = self.buffer[:, self.end - self.length:self.end].copy()
             if self.length + n > self.buffer.shape[1]:
-                self.buffer = np.empty((self.buffer.shape[0], 2 * (self.length + n)), dtype=self.buffer.dtype)
+                self._set_buffer(np.empty((self.buffer.shape[0], 2 * (self.length + n)), dtype=self.buffer.dtype))
             self.buffer[:, :self.length] = history
             self.end = self.length
         self.buffer[:, self.end:self.end + n] = block
         self.end += n
-        return self.buffer[:, self.end - self.length - n:self.end]
+        return self.end - self.length - n
+
+    def window(self, block: np.ndarray) -> np.ndarray:
+        """Append `block` and return the (channels × (length + n)) view [history | block]."""
+        start = self._append(block)
+        return self.buffer[:, start:self.end]
+
+    def taps(self, block: np.ndarray) -> np.ndarray:
+        """Append `block` and return its (k × channels × n) tap view: [j][:, t] is u[:, t − (k−1−j)·d]."""
+        start = self._append(block)
+        return self._tap_view[:, :, start:start + block.shape[1]]
 
 
 class Conv:
     """y[:, t] = b + Σ_j W_j @ u[:, t − (k−1−j)·d]   ([CONV-4]).
 
-    `taps[j]` is the dense (out × in) matrix of tap j; tap k−1 multiplies the current sample.
+    `taps[j]` is the dense (out × in) matrix of tap j; tap k−1 multiplies the current sample. A block
+    is k matrix products over all its time steps at once (one stacked `matmul`), summed over j. A
+    convolution without history (`history=None`) must be 1×1.
     """
 
     def __init__(self, w: np.ndarray, b: np.ndarray | None, c_in: int, dilation: int = 1, groups: int = 1,
@@ -87,15 +123,22 @@ class Conv:
         return cls(w, b, c_in, dilation, groups, dtype)
 
     def new_history(self) -> History | None:
-        return History(self.c_in, self.history_length, self.taps.dtype) if self.history_length else None
+        if not self.history_length:
+            return None
+        return History(self.c_in, self.history_length, self.taps.dtype, self.dilation)
 
     def __call__(self, u: np.ndarray, history: History | None = None) -> np.ndarray:
-        n = u.shape[1]
-        window = u if history is None else history.window(u)  # window[:, m] is u[:, m − length]
-        d = self.dilation
-        y = self.taps[0] @ window[:, :n]
-        for j in range(1, self.kernel):
-            y += self.taps[j] @ window[:, j * d:j * d + n]
+        inputs = u[None] if history is None else history.taps(u)  # (k × in × n): [j] is what tap j multiplies
+        if self.c_in == 1:  # outer products: exact by broadcasting, and far faster than matmul's non-BLAS loop
+            products = self.taps * inputs
+        else:
+            products = self.taps @ inputs  # (k × out × n): [j] is W_j @ inputs[j], every time step at once
+        if self.kernel == 1:
+            y = products[0]
+        elif products[0].size > 1:
+            y = np.add.reduce(products, axis=0)  # Σ_j, in the order of j
+        else:  # NumPy would sum a lone element pairwise: keep the order of j for every block length
+            y = sum(products[1:], products[0])
         if self.bias is not None:
             y += self.bias
         return y
