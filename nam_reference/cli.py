@@ -251,5 +251,7 @@ class _ProgressBar:
         print(file=sys.stderr)
 
 
+from . import lint  # noqa: E402,F401  (registers the loudness, scale-output and check commands)
+
 if __name__ == "__main__":
     sys.exit(main())
