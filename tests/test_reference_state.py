@@ -16,7 +16,7 @@ def relu(v):
     return max(v, 0.0)
 
 
-@pytest.mark.clause("STATE-2", "STATE-4", "STATE-7", "CNN-5")
+@pytest.mark.clause("STATE-2", "STATE-4", "STATE-7", "CONV-5", "CNN-5")
 def test_a_bias_inside_the_network_makes_the_silent_past_differ_from_the_cold_state():
     # Block 0 (d 1): h1[t] = relu(x[t−1] + x[t] + 0.5); block 1 (d 2): y[t] = relu(h1[t−2] + h1[t]).
     # Silent past: h1 = relu(0.5) = 0.5 before t = 0. Cold: block 1's history is zero. RF* = 4.

@@ -34,7 +34,7 @@ def assert_close(y, expected):
     np.testing.assert_allclose(y, expected, rtol=1e-6, atol=1e-6)
 
 
-@pytest.mark.clause("WN-LAYER-6", "WN-LAYER-4", "WN-FWD-1", "WN-FWD-2", "WN-FWD-6", "WN-W-1")
+@pytest.mark.clause("WN-LAYER-6", "WN-LAYER-1", "WN-LAYER-4", "WN-FWD-1", "WN-FWD-2", "WN-FWD-6", "WN-W-1")
 def test_layer1x1_active_adds_its_output_to_the_residual():
     # Two layers, kernel 1. Layer 0: a0 = relu(x), residual x1 = x + (2·a0 + 0.5).
     # Layer 1: a1 = relu(x1); its layer1x1 (7, 7) only feeds the unused last residual. y = a0 + a1.
@@ -140,7 +140,7 @@ def test_head1x1(groups):
     assert_close(y, [3 * relu(x) - 2 * relu(-x) + offset for x in [1, -2, 0]])
 
 
-@pytest.mark.clause("WN-LAYER-2", "CONV-2", "CONV-3", "CONV-4", "WN-ARR-16")
+@pytest.mark.clause("WN-LAYER-2", "CONV-1", "CONV-2", "CONV-3", "CONV-4", "WN-ARR-16")
 def test_groups_input_split_the_dilated_convolution():
     # C = B = 2, gated (Z = 4), kernel 2, groups_input 2: rows 0, 1 read residual channel 0 (= x),
     # rows 2, 3 read channel 1 (= 2·x). W [4][1][2], tap 1 on the current sample:
