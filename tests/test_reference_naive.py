@@ -70,6 +70,22 @@ def test_random_models_with_each_feature(tag, seed):
     assert_agree(document, signal(model, seed))
 
 
+@pytest.mark.clause("WN-FILM-1", "WN-FILM-2", "CONV-3")
+@pytest.mark.parametrize("shift", [True, False], ids=["shift", "no_shift"])
+@pytest.mark.parametrize("slot", naive.FILM_SLOTS)
+def test_grouped_film_in_every_slot(slot, shift):
+    want = {f"wavenet.film.{slot}", "wavenet.film.groups"} | (set() if shift else {"wavenet.film.no_shift"})
+
+    def film(document):
+        return document["config"]["layers"][0][slot + "_film"]
+
+    # The first seed whose FiLM in `slot` has the wanted shift (without no_shift, shift is drawn at random).
+    document = next(d for d in (naive.random_document(seed, "WaveNet", want) for seed in range(100))
+                    if film(d).get("shift", True) == shift)
+    assert film(document)["groups"] == 2
+    assert_agree(document, signal(nam_reference.load(document), 50))
+
+
 @EVERY_COMPUTATION
 @pytest.mark.parametrize("seed", range(30))
 @pytest.mark.parametrize("architecture", ["WaveNet", "slimmable WaveNet", "ConvNet", "LSTM", "Linear",

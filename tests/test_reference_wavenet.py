@@ -124,6 +124,19 @@ def test_bottleneck_narrower_than_the_channels():
     assert_close(y, [3.0, 0.0, 0.25])
 
 
+@pytest.mark.clause("WN-LAYER-6", "CONV-3", "WN-ARR-9", "WN-ARR-16")
+def test_grouped_layer1x1():
+    # C = B = 2, identity dilated convolutions: a0 = (relu(x), relu(−x)). layer1x1 with groups 2 is
+    # W [2][1][1] = (2, 3): each residual channel gets its own row, x1 = (x + 2·relu(x), −x + 3·relu(−x)).
+    # Layer 1: a1 = relu(x1). The head sums every row: y = relu(x) + relu(−x) + relu(x1[0]) + relu(x1[1]).
+    layer = layer_array(channels=2, dilations=[1, 1], layer1x1={"active": True, "groups": 2})
+    layer0 = [1, 0, 0, 1] + [0, 0] + [0, 0] + [2, 3] + [0, 0]  # conv W, b, mixin, layer1x1 W [2][1][1], b
+    layer1 = [1, 0, 0, 1] + [0, 0] + [0, 0] + [0, 0] + [0, 0]
+    y = run([layer], [1, -1] + layer0 + layer1 + [1, 1] + [1], [1, -2])
+    assert_close(y, [1 + 0 + relu(1 + 2) + relu(-1 + 0), 0 + 2 + relu(-2 + 0) + relu(2 + 3 * 2)])
+    assert_close(y, [4, 10])
+
+
 @pytest.mark.clause("WN-LAYER-8", "CONV-3", "WN-ARR-10")
 @pytest.mark.parametrize("groups", [1, 2])
 def test_head1x1(groups):
