@@ -120,7 +120,8 @@ def activation(spec):
         return lambda x, r: math.tanh(x)
     if name == "Fasttanh":
         a, b, c, d, e = FASTTANH
-        return lambda x, r: x * (a + a * abs(x) + (b + c * abs(x)) * x * x) / (d + (d + x * x) * abs(x + e * x * abs(x)))
+        return lambda x, r: (x * (a + a * abs(x) + (b + c * abs(x)) * x * x)
+                             / (d + (d + x * x) * abs(x + e * x * abs(x))))
     if name == "Hardtanh":
         lo, hi = p.get("min_val", -1.0), p.get("max_val", 1.0)
         return lambda x, r: min(max(x, lo), hi)
@@ -289,7 +290,8 @@ class WaveNetArray:
             self.head_size, self.head_kernel = head["out_channels"], head["kernel_size"]
             self.head_dilation, self.head_bias = head.get("head_dilation", 1), head["bias"]
         else:
-            self.head_size, self.head_kernel, self.head_dilation, self.head_bias = raw["head_size"], 1, 1, raw["head_bias"]
+            self.head_size, self.head_bias = raw["head_size"], raw["head_bias"]
+            self.head_kernel = self.head_dilation = 1
         slim = raw.get("slimmable")
         self.allowed = None
         if slim is not None:
@@ -778,7 +780,8 @@ class Randomizer:
 
         # The array's head ([WN-ARR-13]); its size is set once the next array is known.
         legacy = "wavenet.legacy_head" in want
-        if not slimmable and (want & {"wavenet.head_kernel", "wavenet.head_dilation"} or (not legacy and self.coin(0.3))):
+        kernel_wanted = want & {"wavenet.head_kernel", "wavenet.head_dilation"}
+        if not slimmable and (kernel_wanted or (not legacy and self.coin(0.3))):
             raw["head"] = {"out_channels": 0, "kernel_size": self.int(2, 3), "bias": self.coin()}
             if "wavenet.head_dilation" in want or self.coin():
                 raw["head"]["head_dilation"] = self.int(2, 3)

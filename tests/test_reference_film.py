@@ -20,8 +20,10 @@ X = [-2.0, -0.5, 0.0, 0.25, 1.0, 1.75]
 
 # Per-layer weights of the two-layer scalar model; the first Z entries are used (Z = 1, or 2 if gated).
 LAYERS = [
-    {"conv_w": [0.8, -0.6], "conv_b": [0.1, 0.2], "mixin": [0.3, 0.5], "layer1x1": (1.5, -0.2), "head1x1": (0.7, 0.05)},
-    {"conv_w": [-0.4, 0.9], "conv_b": [0.0, -0.1], "mixin": [0.6, -0.2], "layer1x1": (0.5, 0.3), "head1x1": (-1.1, 0.2)},
+    {"conv_w": [0.8, -0.6], "conv_b": [0.1, 0.2], "mixin": [0.3, 0.5], "layer1x1": (1.5, -0.2),
+     "head1x1": (0.7, 0.05)},
+    {"conv_w": [-0.4, 0.9], "conv_b": [0.0, -0.1], "mixin": [0.6, -0.2], "layer1x1": (0.5, 0.3),
+     "head1x1": (-1.1, 0.2)},
 ]
 HEAD_W, HEAD_SCALE = 1.25, 0.8
 

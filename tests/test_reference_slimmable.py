@@ -61,7 +61,7 @@ def one_array(gating="none"):
     return t
 
 
-def one_array_document(t, channels, gating="none", slimmable=None):
+def one_array_layer(channels, gating="none", slimmable=None):
     layer = layer_array(channels=channels, kernel_size=2, activation="Tanh", gating_mode=gating, head_bias=True)
     if slimmable is not None:
         layer["slimmable"] = slimmable
@@ -81,10 +81,11 @@ SIZES = [(0.0, 1), (0.2, 1), (1 / 3, 2), (0.5, 2), (2 / 3, 3), (0.9, 3), (1.0, 3
 @pytest.mark.clause("WN-SLIM-5", "WN-SLIM-6", "WN-SLIM-7", "WN-SLIM-8", "WN-SLIM-3")
 @pytest.mark.parametrize("size,width", SIZES)
 def test_default_allowed_channels(size, width):
-    # Three allowed widths: width = allowed[min(max(⌊3·v⌋, 0), 2)]; at v = 1/3 exactly, ⌊1.0⌋ = 1: the wider model.
+    # Three allowed widths: width = allowed[min(max(⌊3·v⌋, 0), 2)]; at v = 1/3 exactly, ⌊1.0⌋ = 1:
+    # the wider model.
     t = one_array()
-    full = wavenet_document([one_array_document(t, 3, slimmable={"method": "slice_channels_uniform"})], t.blob())
-    slim = wavenet_document([one_array_document(t, width)], t.blob(leading(width)))
+    full = wavenet_document([one_array_layer(3, slimmable={"method": "slice_channels_uniform"})], t.blob())
+    slim = wavenet_document([one_array_layer(width)], t.blob(leading(width)))
     check_slim(full, size, slim)
 
 
@@ -93,9 +94,9 @@ def test_default_allowed_channels(size, width):
 def test_explicit_allowed_channels(size, width):
     t = one_array()
     slimmable = {"method": "slice_channels_uniform", "kwargs": {"allowed_channels": [1, 3], "boosting": True}}
-    full_document = wavenet_document([one_array_document(t, 3, slimmable=slimmable)], t.blob())
+    full_document = wavenet_document([one_array_layer(3, slimmable=slimmable)], t.blob())
     assert nam_reference.load(full_document).breakpoints == [0.5]
-    check_slim(full_document, size, wavenet_document([one_array_document(t, width)], t.blob(leading(width))))
+    check_slim(full_document, size, wavenet_document([one_array_layer(width)], t.blob(leading(width))))
 
 
 @pytest.mark.clause("WN-SLIM-7", "WN-LAYER-5")
@@ -103,18 +104,18 @@ def test_explicit_allowed_channels(size, width):
 @pytest.mark.parametrize("size,width", [(0.0, 1), (0.5, 2)])
 def test_gated_slim_layers_keep_the_leading_2b_rows(gating, size, width):
     t = one_array(gating)
-    full = wavenet_document([one_array_document(t, 3, gating, {"method": "slice_channels_uniform"})], t.blob())
-    slim = wavenet_document([one_array_document(t, width, gating)], t.blob(leading(width, z=2)))
+    full = wavenet_document([one_array_layer(3, gating, {"method": "slice_channels_uniform"})], t.blob())
+    slim = wavenet_document([one_array_layer(width, gating)], t.blob(leading(width, z=2)))
     check_slim(full, size, slim)
 
     # Taking each half's leading rows instead (rows 0…B'−1 and 3…3+B'−1) is a different model.
     def halves(name, tensor):
         if name in ("conv.w", "conv.b", "mixin"):
-            tensor = np.concatenate([tensor[:3], tensor[3:]])[np.r_[0:width, 3:3 + width]]
+            tensor = tensor[np.r_[0:width, 3:3 + width]]
             return tensor[:, :width] if name == "conv.w" else tensor
         return leading(width, z=2)(name, tensor)
 
-    other = wavenet_document([one_array_document(t, width, gating)], t.blob(halves))
+    other = wavenet_document([one_array_layer(width, gating)], t.blob(halves))
     y = nam_reference.load(full).process(X, size=size)
     assert np.max(np.abs(y - nam_reference.load(other).process(X))) > 1e-3
 
@@ -179,8 +180,8 @@ def test_a_plain_array_after_a_slimmable_one_reads_the_slim_width(size, width):
 @pytest.mark.clause("WN-SLIM-8")
 def test_full_size_is_the_stored_model():
     t = one_array()
-    slimmable = wavenet_document([one_array_document(t, 3, slimmable={"method": "slice_channels_uniform"})], t.blob())
-    plain = nam_reference.load(wavenet_document([one_array_document(t, 3)], t.blob())).process(X)
+    slimmable = wavenet_document([one_array_layer(3, slimmable={"method": "slice_channels_uniform"})], t.blob())
+    plain = nam_reference.load(wavenet_document([one_array_layer(3)], t.blob())).process(X)
     model = nam_reference.load(slimmable)
     for size in (None, 1.0, 1.5):
         np.testing.assert_allclose(model.process(X, size=size), plain, rtol=0, atol=1e-6)

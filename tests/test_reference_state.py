@@ -52,8 +52,8 @@ def test_wavenet_head_history_in_the_silent_past():
 
 def lstm_condition_wavenet():
     """A WaveNet (kernel 3, dilations [1, 2]) conditioned by a one-unit LSTM: RF unbounded, RF* = 1 + 2 + 4."""
-    lstm = make_document("LSTM", {"input_size": 1, "hidden_size": 1, "num_layers": 1},
-                         [0.5, -1.0, 1.5, 0.25, -0.75, 2.0, 1.0, 0.5] + [0.1, -0.2, 0.3, 0.0] + [0.2, -0.1] + [1.5, 0.3])
+    lstm_weights = [0.5, -1.0, 1.5, 0.25, -0.75, 2.0, 1.0, 0.5] + [0.1, -0.2, 0.3, 0.0] + [0.2, -0.1] + [1.5, 0.3]
+    lstm = make_document("LSTM", {"input_size": 1, "hidden_size": 1, "num_layers": 1}, lstm_weights)
     rng = np.random.default_rng(2)
     layer = layer_array(dilations=[1, 2], kernel_size=3, activation="Tanh")
     weights = [round(float(v), 4) for v in rng.uniform(-0.8, 0.8, 1 + 2 * (3 + 1 + 1 + 1 + 1) + 1)] + [0.9]
