@@ -94,6 +94,7 @@ def _pre_fix_export(doc: dict, scale: float) -> dict:
     ("A2.nam", ["/metadata/loudness", "/config/submodels/0/model/metadata/loudness",
                 "/config/submodels/1/model/metadata/loudness"]),
 ])
+@pytest.mark.clause("LOUD-5", "LOUD-8")
 def test_a_file_written_before_the_fix_is_flagged_and_the_same_file_after_scale_output_passes(
         capsys, tmp_path, name, stored_at):
     doc = json.loads(shared_path("models", name).read_text())
@@ -154,6 +155,7 @@ EXAMPLE_FINDINGS = {
 }
 
 
+@pytest.mark.clause("LOUD-5", "LOUD-6", "CONT-9", "CONT-10", "WN-3", "META-2")
 def test_the_findings_for_every_example_model(capsys):
     folder = shared_path("models")
     assert sorted(p.name for p in folder.glob("*.nam")) == sorted(EXAMPLE_FINDINGS)
@@ -187,6 +189,7 @@ def test_a_correct_file_has_no_findings(tmp_path):
     assert lint.check_file(str(path), _standard()).findings == []
 
 
+@pytest.mark.clause("LOUD-5")
 def test_a_wrong_loudness_is_an_error_and_a_wrong_gain_a_warning(tmp_path):
     wrong = {"loudness": _gain_stage_loudness(0.5) + 0.02, "gain": 0.0015}
     result = lint.check_file(str(_write(tmp_path, "x.nam", gain_stage(0.5, wrong))), _standard())
@@ -195,11 +198,13 @@ def test_a_wrong_loudness_is_an_error_and_a_wrong_gain_a_warning(tmp_path):
     assert lint.check_file(str(_write(tmp_path, "y.nam", gain_stage(0.5, within))), _standard()).findings == []
 
 
+@pytest.mark.clause("LOUD-4")
 def test_a_loudness_stored_for_a_silent_model_is_an_error(tmp_path):
     result = lint.check_file(str(_write(tmp_path, "x.nam", gain_stage(0.0, {"loudness": -20.0}))), _standard())
     assert _findings(result) == {("LOUD-4", "error", "/metadata"): 1, ("META-2", "info", "/metadata"): 1}
 
 
+@pytest.mark.clause("META-2")
 def test_missing_metadata_is_information(tmp_path):
     result = lint.check_file(str(_write(tmp_path, "x.nam", gain_stage(0.5))), _standard())
     assert _findings(result) == {("META-2", "info", ""): 1}
@@ -218,6 +223,7 @@ def _steady_lstm(steady: bool) -> dict:
             "weights": [0.0] * 8 + b + [h, c] + [1.0, 0.0], "metadata": {"name": "lstm"}}
 
 
+@pytest.mark.clause("STATE-5")
 def test_an_lstm_whose_stored_state_is_not_at_rest_is_a_warning(tmp_path):
     at_rest = lint.check_file(str(_write(tmp_path, "a.nam", _steady_lstm(True))))
     assert not any(f.clause == "STATE-5" for f in at_rest.findings)
@@ -228,6 +234,7 @@ def test_an_lstm_whose_stored_state_is_not_at_rest_is_a_warning(tmp_path):
     assert ("STATE-5", "warning", "/config/submodels/0/model/weights") in _findings(nested)
 
 
+@pytest.mark.clause("LOUD-6")
 def test_an_lstm_loudness_difference_is_information(tmp_path):
     doc = _steady_lstm(True)
     doc["metadata"] = {"loudness": 0.0, "gain": 0.5}  # far from the truth; the learned state is not stored
@@ -235,6 +242,7 @@ def test_an_lstm_loudness_difference_is_information(tmp_path):
     assert _findings(result) == {("LOUD-6", "info", "/metadata/loudness"): 1, ("LOUD-6", "info", "/metadata/gain"): 1}
 
 
+@pytest.mark.clause("CONT-9")
 def test_container_metadata_must_be_its_last_submodels(tmp_path):
     subs = [gain_stage(0.25, _correct(0.25)), gain_stage(0.5, _correct(0.5))]
     same = container(subs, [0.5, 1.0], _correct(0.5))
@@ -246,6 +254,7 @@ def test_container_metadata_must_be_its_last_submodels(tmp_path):
     assert _findings(absent)[("CONT-9", "warning", "")] == 2  # neither loudness nor gain
 
 
+@pytest.mark.clause("CONT-3")
 def test_a_container_with_repeated_thresholds_is_an_error(tmp_path):
     doc = container([gain_stage(0.25), gain_stage(0.5)], [1.0, 1.0])
     result = lint.check_file(str(_write(tmp_path, "x.nam", doc)), _standard())
@@ -253,6 +262,7 @@ def test_a_container_with_repeated_thresholds_is_an_error(tmp_path):
     assert ("CONT-3", "error", "/config/submodels/1/max_value") in _findings(result)
 
 
+@pytest.mark.clause("CONT-10")
 def test_the_packed_training_shape_is_information_only(tmp_path):
     a2 = json.loads(shared_path("models", "A2.nam").read_text())
     assert not any(f.clause == "CONT-10" for f in lint.check_file(str(shared_path("models", "A2.nam"))).findings)

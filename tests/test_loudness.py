@@ -119,6 +119,7 @@ def convnet(block_weights, activation, head=(1.0, 0.0)) -> dict:
 
 # The standard stimulus ([LOUD-1]).
 
+@pytest.mark.clause("LOUD-1")
 def test_the_standard_stimulus_is_integer_over_2_to_the_23_as_float32():
     x = _standard()
     rate, pcm = scipy.io.wavfile.read(_stimulus_path())  # 24-bit PCM arrives left-justified in int32
@@ -128,6 +129,7 @@ def test_the_standard_stimulus_is_integer_over_2_to_the_23_as_float32():
     assert 20 * math.log10(_rms(x)) == pytest.approx(-14.97, abs=0.005)  # the level the trainer documents
 
 
+@pytest.mark.clause("LOUD-1")
 def test_another_file_is_not_the_standard_stimulus(tmp_path):
     data = bytearray(_stimulus_path().read_bytes())
     data[-1] ^= 1
@@ -151,6 +153,7 @@ def _fake_trainer(root):
     return resource
 
 
+@pytest.mark.clause("LOUD-1")
 def test_the_standard_stimulus_is_found_in_an_installed_trainer_without_importing_it(tmp_path, monkeypatch):
     resource = _fake_trainer(tmp_path)
     monkeypatch.syspath_prepend(str(tmp_path))
@@ -183,6 +186,7 @@ def test_the_project_stimulus_is_seeded_roughly_pink_noise():
 
 # Values worked out by hand.
 
+@pytest.mark.clause("LOUD-2", "LOUD-3")
 def test_a_gain_stage_has_its_level_as_loudness_and_no_gain():
     x = loudness.project_stimulus()
     m = loudness.measure(linear([0.25]), x)
@@ -190,6 +194,7 @@ def test_a_gain_stage_has_its_level_as_loudness_and_no_gain():
     assert m.gain == pytest.approx(0.0, abs=1e-9)  # [LOUD-3]: a linear model has gain 0
 
 
+@pytest.mark.clause("LOUD-3")
 def test_an_offset_adds_the_response_to_silence_to_the_gain():
     x, b = SHORT, 0.1
     r = [_rms(k / 10 * x.astype(np.float64) + b) for k in range(11)]  # y = x·k/10 + b, in double
@@ -199,12 +204,14 @@ def test_an_offset_adds_the_response_to_silence_to_the_gain():
     assert m.gain == pytest.approx(expected, abs=1e-6) and m.gain > 0.05
 
 
+@pytest.mark.clause("LOUD-3")
 def test_a_hard_limiter_has_the_gain_of_a_square_response():
     """clip(10^4·x, −1, 1) is ±1 almost everywhere: r_0 = 0 and r_k ≈ 1, so gain = (10 − 5.5) / 5.5."""
     limiter = convnet([(0.0, 1e4, 0.0)], "Hardtanh")
     assert loudness.gain(limiter, loudness.project_stimulus()) == pytest.approx(4.5 / 5.5, abs=1e-3)
 
 
+@pytest.mark.clause("LOUD-2", "LOUD-3", "STATE-4")
 def test_loudness_and_gain_are_measured_from_the_silent_past():
     """Block 1 outputs tanh(1) whatever the input; block 2 outputs its previous sample. From the silent
     past that previous sample is tanh(1) at t = 0 too, so y = tanh(tanh(1)) everywhere; from the cold
@@ -217,16 +224,19 @@ def test_loudness_and_gain_are_measured_from_the_silent_past():
     assert model.process(x, initial_state="cold")[0] == 0.0  # the cold state would measure less
 
 
+@pytest.mark.clause("LOUD-4")
 def test_a_silent_model_has_no_loudness_and_no_gain():
     m = loudness.measure(linear([0.0, 0.0]), SHORT)
     assert m.levels == (0.0,) * 11 and m.loudness is None and m.gain is None  # [LOUD-4]
 
 
+@pytest.mark.clause("LOUD-2")
 def test_every_input_channel_receives_the_stimulus_and_every_output_channel_counts():
     doc = linear([0.5], channels=2)
     assert loudness.loudness(doc, SHORT) == pytest.approx(20 * math.log10(0.5 * _rms(SHORT)), abs=1e-5)
 
 
+@pytest.mark.clause("LOUD-2", "CONT-6")
 def test_a_container_is_measured_at_the_size_asked_for():
     container = {"version": "0.7.0", "architecture": "SlimmableContainer", "weights": [], "config": {"submodels": [
         {"max_value": 0.5, "model": linear([0.5])}, {"max_value": 1.0, "model": linear([2.0])}]}}
@@ -239,6 +249,7 @@ def test_a_container_is_measured_at_the_size_asked_for():
 
 @pytest.mark.parametrize("name, pointer, expected_loudness, expected_gain",
                          [(name, *row) for name, rows in TRAINER_VALUES.items() for row in rows])
+@pytest.mark.clause("LOUD-2", "LOUD-3")
 def test_loudness_and_gain_agree_with_the_trainer(name, pointer, expected_loudness, expected_gain):
     model = nam_reference.load(_at(_shared(name), pointer) if pointer else _shared(name))
     m = loudness.measure(model, _standard())
@@ -256,6 +267,7 @@ def test_loudness_and_gain_agree_with_the_trainer(name, pointer, expected_loudne
     ("slimmable_container.nam", 0.5, "/config/submodels/1/model"),
     ("slimmable_container.nam", None, "/config/submodels/2/model"),  # the container stores none ([LOUD-7])
 ])
+@pytest.mark.clause("LOUD-5", "LOUD-7")
 def test_nam_ref_loudness_reproduces_the_stored_values(capsys, name, size, stored_at):
     slim = ["--slim", size] if size is not None else []
     code, out, _ = _run(capsys, "loudness", shared_path("models", name), "--stimulus", _stimulus_path(), "--json", *slim)
@@ -353,6 +365,7 @@ def _expected_changes(doc: dict, base: str = "") -> set[str]:
 
 @pytest.mark.parametrize("name", ["wavenet.nam", "lstm.nam", "A2.nam", "slimmable_container.nam",
                                   "slimmable_wavenet.nam", "wavenet_condition_dsp.nam", "wavenet_a2_max.nam"])
+@pytest.mark.clause("LOUD-8")
 def test_scale_output_changes_exactly_what_the_table_lists(name):
     doc = _shared(name)
     scaled = loudness.scale_output(doc, 3.0)
@@ -361,6 +374,7 @@ def test_scale_output_changes_exactly_what_the_table_lists(name):
     assert doc == _shared(name)  # the input document is not modified
 
 
+@pytest.mark.clause("LOUD-8")
 @pytest.mark.parametrize("kind", GENERATED)
 @given(data=st.data())
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -370,6 +384,7 @@ def test_scale_output_changes_exactly_what_the_table_lists_for_generated_models(
     assert _changed(doc, loudness.scale_output(doc, 0.3)) == expected
 
 
+@pytest.mark.clause("LOUD-8")
 def test_stored_loudness_moves_by_the_scale_in_db_and_gain_stays():
     doc = _shared("A2.nam")
     scaled = loudness.scale_output(doc, 0.5)
@@ -380,12 +395,14 @@ def test_stored_loudness_moves_by_the_scale_in_db_and_gain_stays():
         assert after["gain"] == before["gain"]
 
 
+@pytest.mark.clause("LOUD-8")
 def test_a_condition_dsp_is_never_scaled():
     doc = _shared("wavenet_condition_dsp.nam")
     scaled = loudness.scale_output(doc, 10.0)
     assert scaled["config"]["condition_dsp"] == doc["config"]["condition_dsp"]
 
 
+@pytest.mark.clause("W-2")
 def test_scaled_weights_are_the_shortest_decimals_of_their_float32_values(capsys, tmp_path):
     source, out = shared_path("models", "wavenet.nam"), tmp_path / "scaled.nam"
     code, _, _ = _run(capsys, "scale-output", source, out, "--scale", "3")
@@ -439,6 +456,7 @@ def test_nam_ref_scale_output_exit_codes(capsys, tmp_path):
         loudness.scale_output(json.loads(bad.read_text()), 2.0)
 
 
+@pytest.mark.clause("LOUD-8", "WN-HEAD-3")
 def test_scaling_the_head_scale_of_a_post_stack_head_is_not_exact():
     """Why [LOUD-8] scales the last convolution: the head's activation acts on the head scale.
 
@@ -514,6 +532,7 @@ def _check_output_is_scaled(doc, scale):
 SCALES = st.floats(0.01, 100)
 
 
+@pytest.mark.clause("LOUD-8")
 @pytest.mark.parametrize("kind", GENERATED)
 @given(data=st.data(), scale=SCALES)
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -521,6 +540,7 @@ def test_scaling_moves_loudness_by_the_scale_in_db_and_leaves_gain(kind, data, s
     _check_loudness_moves_and_gain_stays(data.draw(GENERATED[kind]), scale)
 
 
+@pytest.mark.clause("LOUD-8")
 @pytest.mark.parametrize("name", EXAMPLES)
 @given(scale=SCALES)
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -528,6 +548,7 @@ def test_scaling_an_example_moves_loudness_by_the_scale_in_db_and_leaves_gain(na
     _check_loudness_moves_and_gain_stays(_shared(name), scale)
 
 
+@pytest.mark.clause("LOUD-8", "NUM-5")
 @pytest.mark.parametrize("kind", GENERATED)
 @given(data=st.data(), scale=SCALES)
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -535,6 +556,7 @@ def test_the_scaled_model_outputs_the_scale_times_the_output_within_the_strict_t
     _check_output_is_scaled(data.draw(GENERATED[kind]), scale)
 
 
+@pytest.mark.clause("LOUD-8", "NUM-5")
 @pytest.mark.parametrize("name", EXAMPLES + ["A2.nam"])
 @given(scale=SCALES)
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -542,6 +564,7 @@ def test_a_scaled_example_outputs_the_scale_times_the_output_within_the_strict_t
     _check_output_is_scaled(_shared(name), scale)
 
 
+@pytest.mark.clause("LOUD-8")
 @pytest.mark.parametrize("kind", GENERATED)
 @given(data=st.data(), exponent=st.integers(-6, 6))
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
