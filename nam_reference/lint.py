@@ -126,18 +126,17 @@ class _Checker:
                     self.add("/metadata", "META-2", INFO, f"no {key}" + (
                         ": hosts cannot match this model's level" if key == "loudness" else ""))
             return
-        last = self.spec.config.submodels[-1]
-        last_meta = last.metadata or {}
+        last_meta = self.spec.config.submodels[-1].metadata or {}
+        where = "/metadata" if self.spec.metadata is not None else ""
         for key in ("loudness", "gain"):
             mine, theirs = own.get(key), last_meta.get(key)
-            where = f"/metadata/{key}" if self.spec.metadata is not None else ""
             if mine is None and theirs is None:
                 self.add(where, "META-2", INFO, f"no {key}, neither on the container nor on its last submodel")
             elif mine is None:
                 self.add(where, "CONT-9", WARNING, f"the container has no {key} of its own; readers that follow "
                          f"[LOUD-7] use the last submodel's ({theirs:.9g}), others report none")
             elif theirs is not None and mine != theirs:
-                self.add(where, "CONT-9", WARNING, f"the container's {key} ({mine:.9g}) differs from its last "
+                self.add(f"/metadata/{key}", "CONT-9", WARNING, f"the container's {key} ({mine:.9g}) differs from its last "
                          f"submodel's ({theirs:.9g}); both should describe the full-size model")
 
     def stored_levels(self) -> None:
@@ -434,13 +433,13 @@ def cmd_scale_output(args) -> int:
     document = jsonfile.decode(data, report)
     if document is None:
         raise InvalidModelError(report)
+    report, spec = check(document, args.model)
+    if spec is None:
+        raise InvalidModelError(report)
     try:
         scaled = loudness.scale_output(document, scale)
     except ValueError as exc:
         raise cli.UsageError(str(exc)) from None
-    except InvalidModelError as exc:
-        exc.report.file = args.model
-        raise InvalidModelError(exc.report) from None
     try:
         with open(args.output, "w", encoding="utf-8") as f:
             f.write(json.dumps(scaled, ensure_ascii=False))
