@@ -10,9 +10,9 @@ cases; `python -m generators fixtures` rebuilds `fixtures/cases/`.
 from __future__ import annotations
 
 from . import profiles
-from .strategies import block_sequences, configs, nam_files, rf_probe_files, signals
+from .strategies import block_sequences, configs, invalid_nam_files, nam_files, rf_probe_files, signals
 
 profiles.register()
 profiles.load_from_environment()
 
-__all__ = ["block_sequences", "configs", "nam_files", "rf_probe_files", "signals"]
+__all__ = ["block_sequences", "configs", "invalid_nam_files", "nam_files", "rf_probe_files", "signals"]

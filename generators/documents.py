@@ -57,13 +57,17 @@ def generate(src: Source, plan: Plan, size: str = "small", metadata=None, *, exa
     if "env.multichannel" in plan.want:
         multichannel = "require"
     slot = Slot("root", size=size, multichannel=multichannel, exact_rf=exact_rf)
-    draft = models.build(src, plan, slot)
-    _envelopes(src, draft, plan.want)
+    return from_draft(src, models.build(src, plan, slot), plan.want, metadata, exact_rf=exact_rf)
+
+
+def from_draft(src: Source, draft: Draft, want=frozenset(), metadata=None, *, exact_rf: bool = False) -> dict:
+    """The document of a root draft: envelopes, usable weights, metadata; it must show every tag of `want`."""
+    _envelopes(src, draft, want)
     doc = complete(draft, src.seed("weights"), exact_rf=exact_rf)
-    _add_metadata(src, doc, "env.metadata_absent" in plan.want, metadata)
-    missing = set(plan.want) - features(doc)
+    _add_metadata(src, doc, "env.metadata_absent" in want, metadata)
+    missing = set(want) - features(doc)
     if missing:
-        raise GeneratorBug(f"a document built for {sorted(plan.want)} lacks {sorted(missing)}")
+        raise GeneratorBug(f"a document built for {sorted(want)} lacks {sorted(missing)}")
     return doc
 
 
@@ -258,5 +262,5 @@ def _informational(src: Source) -> dict:
     if src.boolean("training", 0.2):
         meta["training"] = {"validation_esr": round(src.real(0.0, 0.2, "validation_esr"), 5), "settings": {}}
     if src.boolean("extra metadata key", 0.1):
-        meta["notes"] = "written by a test generator"
+        meta["notes"] = "random weights"
     return meta

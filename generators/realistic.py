@@ -26,6 +26,12 @@ A2_DILATIONS = [1, 3, 7, 17, 41, 101, 239] * 2 + [1, 13] + [1, 3, 7, 17, 41, 101
 A2_KERNELS = [6] * 14 + [15, 15] + [6] * 7
 
 
+def draft(src: Source, arrays: list[Array], head_scale: float | None = None) -> Draft:
+    """A one-input, one-output WaveNet of these arrays (the head scale is drawn unless given)."""
+    _chain(src, arrays, 1, 1, 1, None)
+    return _draft(src, arrays, None, None, 1, 1, _head_scale(src) if head_scale is None else head_scale, False)
+
+
 def wavenet(src: Source, plan: Plan, slot: Slot) -> Draft:
     want = set(plan.want) - {"arch.wavenet"}
     # A slimmable WaveNet needs head kernels of 1 ([WN-SLIM-4]), so only the A1 shape can be slimmable.
@@ -33,13 +39,12 @@ def wavenet(src: Source, plan: Plan, slot: Slot) -> Draft:
               if not (want - tags - _ENV)]
     if not shapes:
         raise ValueError(f"size='realistic' WaveNets cannot show {sorted(want - A1_TAGS - A2_TAGS - _ENV)}")
-    shape = src.choice(shapes, "realistic WaveNet shape")
-    if shape == "a1":
-        arrays = _a1(src, "wavenet.slimmable" in want)
+    if src.choice(shapes, "realistic WaveNet shape") == "a1":
+        arrays = a1_arrays(src.choice([16, 12, 8, 4], "A1 channels"), src.choice(["standard", "lite"], "A1 dilations"),
+                           "wavenet.slimmable" in want)
     else:
-        arrays = [_a2_array(src.choice([3, 4, 6, 8], "A2 channels"))]
-    _chain(src, arrays, 1, 1, 1, None)
-    return _draft(src, arrays, None, None, 1, 1, _head_scale(src), False)
+        arrays = [a2_array(src.choice([3, 4, 6, 8], "A2 channels"))]
+    return draft(src, arrays)
 
 
 def packed(src: Source, plan: Plan, count: int) -> list[Draft]:
@@ -47,14 +52,8 @@ def packed(src: Source, plan: Plan, count: int) -> list[Draft]:
     want = set(plan.want) - {"arch.wavenet"}
     if want - A2_TAGS:
         raise ValueError(f"a realistic packed container cannot show {sorted(want - A2_TAGS)}")
-    widths = sorted({3, 8} if count == 2 else {3, 5, 8})
     head_scale = _head_scale(src)
-    drafts = []
-    for c in widths:
-        arrays = [_a2_array(c)]
-        _chain(src, arrays, 1, 1, 1, None)
-        drafts.append(_draft(src, arrays, None, None, 1, 1, head_scale, False))
-    return drafts
+    return [draft(src, [a2_array(c)], head_scale) for c in ((3, 8) if count == 2 else (3, 5, 8))]
 
 
 def _plain_array(layers: list[Layer], **changes) -> Array:
@@ -68,9 +67,9 @@ def _plain_array(layers: list[Layer], **changes) -> Array:
     return Array(**fields)
 
 
-def _a1(src: Source, slim: bool) -> list[Array]:
-    channels = src.choice([16, 12, 8, 4], "A1 channels")
-    first, second = A1_DILATIONS[src.choice(["standard", "lite"], "A1 dilations")]
+def a1_arrays(channels: int, dilation_form: str, slim: bool = False) -> list[Array]:
+    """The two arrays of an A1 model: `channels` then channels / 2 ("standard": 16 and 8)."""
+    first, second = A1_DILATIONS[dilation_form]
     tanh = ActivationChoice("Tanh")
     arrays = []
     for dilations, c, bias in ((first, channels, False), (second, channels // 2, True)):
@@ -81,7 +80,8 @@ def _a1(src: Source, slim: bool) -> list[Array]:
     return arrays
 
 
-def _a2_array(channels: int) -> Array:
+def a2_array(channels: int) -> Array:
+    """The one array of an A2 model (the example export has 3 and 8 channels), every key written out."""
     leaky = ActivationChoice("LeakyReLU", (("negative_slope", 0.01),), as_object=True)
     arr = _plain_array(
         [Layer(d, k, leaky, "none", None) for d, k in zip(A2_DILATIONS, A2_KERNELS)],

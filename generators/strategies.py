@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from hypothesis import reject, strategies as st
 
-from . import documents, signals as signal_builders
+from . import documents, waveforms
 from .models import SIZES
 from .plan import ARCHITECTURES, Plan, plans
 from .realistic import A1_TAGS, A2_TAGS
@@ -112,15 +112,15 @@ def signals(min_length: int = 1, max_length: int = 4096, channels: int = 1, kind
     square wave, tiny and subnormal levels, steps."""
     if not 0 <= min_length <= max_length:
         raise ValueError("need 0 <= min_length <= max_length")
-    kinds = tuple(kinds or signal_builders.KINDS)
+    kinds = tuple(kinds or waveforms.KINDS)
 
     @st.composite
     def signals_(draw):
         src = HypothesisSource(draw)
         length = src.integer(min_length, max_length, "signal length")
         if length == 0:
-            return signal_builders.signal(src, 0, channels, "silence")
-        return signal_builders.signal(src, length, channels, src.choice(kinds, "signal kind"))
+            return waveforms.signal(src, 0, channels, "silence")
+        return waveforms.signal(src, length, channels, src.choice(kinds, "signal kind"))
 
     return signals_()
 
@@ -131,6 +131,32 @@ def block_sequences(total: int, receptive_field: int | None = None):
 
     @st.composite
     def blocks(draw):
-        return signal_builders.block_sequence(HypothesisSource(draw), total, receptive_field)
+        return waveforms.block_sequence(HypothesisSource(draw), total, receptive_field)
 
     return blocks()
+
+
+def invalid_nam_files(kinds=None):
+    """Invalid files: `InvalidFile(document, kind, clause, error_class, reject_level, description)`, a drawn
+    valid document with one defect. `kinds` restricts the kinds (ids of `generators.invalid.KINDS`)."""
+    from . import invalid
+
+    chosen = sorted(invalid.KINDS) if kinds is None else list(kinds)
+    unknown = set(chosen) - set(invalid.KINDS)
+    if unknown or not chosen:
+        raise ValueError(f"unknown invalid kinds {sorted(unknown) or chosen}; see generators.invalid.KINDS")
+    bases = {}
+    for kind_id in chosen:
+        k = invalid.KINDS[kind_id]
+        key = (str(k.architecture), k.features)
+        if key not in bases:
+            bases[key] = nam_files(k.architecture, k.features, metadata=False)
+
+    @st.composite
+    def invalid_files(draw):
+        src = HypothesisSource(draw)
+        k = invalid.KINDS[src.choice(chosen, "invalid kind")]
+        base = draw(bases[(str(k.architecture), k.features)])
+        return invalid.invalid_file(k.id, base, src)
+
+    return invalid_files()

@@ -506,9 +506,9 @@ def _chain(src: Source, arrays: list[Array], in_ch: int, S: int, out_ch: int | N
                 head["channels"] = arr.Hs  # a per-channel PReLU needs every convolution input equally wide
         else:
             arr.Hs = out_ch if out_ch is not None else src.integer(1, 2, "output channels")
-        if arr.slimmable:
+        if arr.slimmable:  # at least one narrower width, so that the size changes something
             below = [c for c in range(1, arr.C) if arr.slim_form == "default" or src.boolean(f"allowed width {c}")]
-            arr.allowed = below + [arr.C]
+            arr.allowed = (below or [src.integer(1, arr.C - 1, "narrower width")]) + [arr.C]
 
 
 def _head_scale(src: Source) -> float:

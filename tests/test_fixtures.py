@@ -1,0 +1,415 @@
+"""The fixture corpus (fixtures/MANIFEST.json, fixtures/cases/): layout, checksums, features, and expected
+outputs cross-checked without trusting the reference that wrote them.
+
+The expected outputs come from nam_reference. They are checked against outputs worked out by hand (the
+`hand.*` cases), against tests/naive.py (a loop-based float64 interpreter written from the spec alone),
+against the reference run in float64, and, when the neural-amp-modeler trainer is importable, against
+the trainer for every case it can import (run with the trainer's environment:
+`python -m pytest tests/test_fixtures.py`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import math
+
+import jsonschema
+import numpy as np
+import pytest
+
+import naive
+import nam_reference
+from conftest import ROOT
+from conformance.metrics import compare
+from nam_reference.features import features, registry
+
+FIXTURES = ROOT / "fixtures"
+MANIFEST = json.loads((FIXTURES / "MANIFEST.json").read_text(encoding="utf-8"))
+ENTRIES = MANIFEST["cases"]
+IDS = [e["id"] for e in ENTRIES]
+NAIVE_SAMPLES = 512  # the impulse and the noise burst of every fixture input
+NAIVE_MAX_RECEPTIVE_FIELD = 1000  # beyond this the pure-Python interpreter is too slow for a unit test
+TRAINER = importlib.util.find_spec("nam") is not None
+
+
+def load_case(case_id: str):
+    folder = FIXTURES / "cases" / case_id
+    meta = json.loads((folder / "case.json").read_text(encoding="utf-8"))
+    doc = json.loads((folder / "model.nam").read_bytes())
+    x = np.fromfile(folder / "input.f32", dtype="<f4").reshape(-1, meta["channels"]["in"]).T
+    y = np.fromfile(folder / "expected.f32", dtype="<f4").reshape(-1, meta["channels"]["out"]).T
+    return meta, doc, x, y
+
+
+def within(y, expected, tolerance: dict, sample_rate: float = 48000.0) -> tuple[bool, str]:
+    """Whether y matches expected under a case's tolerance ([NUM-3] metrics; a null limit is not used)."""
+    c = compare(y, expected, sample_rate)
+    limits = (tolerance["max_error"], tolerance["esr"], tolerance["mel_db"])
+    ok = c.finite and all(limit is None or value is None or value <= limit
+                          for limit, value in zip(limits, (c.max_error, c.esr, c.mel_db)))
+    return ok, f"max error {c.max_error:.3g}, ESR {c.esr}, mel {c.mel_db}"
+
+
+# The corpus itself.
+
+def test_the_manifest_lists_every_case_folder_once():
+    folders = {p.name for p in (FIXTURES / "cases").iterdir() if (p / "case.json").is_file()}
+    assert len(IDS) == len(set(IDS))
+    assert set(IDS) == folders
+    assert all(e["path"] == f"cases/{e['id']}" for e in ENTRIES)
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=IDS)
+def test_files_match_their_checksums(entry):
+    folder = FIXTURES / entry["path"]
+    for name, digest in entry["sha256"].items():
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest, name
+    assert set(entry["sha256"]) == {"model.nam", "input.f32", "expected.f32", "case.json"}
+
+
+@pytest.mark.parametrize("case_id", IDS)
+def test_case_json_follows_its_schema(case_id):
+    schema = json.loads((ROOT / "spec" / "case.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    meta = load_case(case_id)[0]
+    jsonschema.Draft202012Validator(schema).validate(meta)
+    assert meta["id"] == case_id
+
+
+@pytest.mark.parametrize("case_id", IDS)
+def test_model_is_valid_and_case_json_states_its_facts(case_id):
+    meta, doc, x, y = load_case(case_id)
+    report = nam_reference.validate(doc)
+    assert report.ok, [p.line() for p in report.errors]
+    assert meta["features"] == sorted(features(doc))
+    assert set(meta["features"]) <= set(registry())
+    assert meta["architecture"] == doc["architecture"]
+    model = nam_reference.load(doc)
+    assert (meta["channels"]["in"], meta["channels"]["out"]) == (model.in_channels, model.out_channels)
+    assert x.shape[1] == y.shape[1] == meta["samples"]
+    assert meta["receptive_field"] == model.receptive_field(meta["size"])
+    assert meta["initial_state"] == "silent"
+
+
+def test_the_corpus_covers_every_architecture_feature_and_realistic_shape():
+    tags = set().union(*(e["features"] for e in ENTRIES))
+    assert tags == set(registry())
+    assert {e["architecture"] for e in ENTRIES} == {"Linear", "ConvNet", "LSTM", "WaveNet", "SlimmableContainer"}
+    realistic = {e["id"]: e for e in ENTRIES if e["id"].startswith("realistic.")}
+    a1 = load_case("realistic.a1_standard")[1]["config"]["layers"]
+    assert [(a["channels"], a["dilations"]) for a in a1] == [(16, [2 ** i for i in range(10)])] + [
+        (8, [2 ** i for i in range(10)])]
+    a2 = load_case("realistic.a2")[1]["config"]["layers"]
+    assert len(a2) == 1 and len(a2[0]["dilations"]) == 23 and a2[0]["head"]["kernel_size"] == 16
+    assert "container.packed" in realistic["realistic.a2_packed"]["features"]
+    total = sum((FIXTURES / e["path"] / name).stat().st_size for e in ENTRIES for name in e["sha256"])
+    assert total < 5_000_000, "the committed corpus must stay a few MB"
+
+
+# The expected outputs.
+
+@pytest.mark.parametrize("case_id", IDS)
+def test_the_reference_reproduces_the_expected_output(case_id):
+    meta, doc, x, y = load_case(case_id)
+    out = np.atleast_2d(nam_reference.load(doc).process(x, size=meta["size"]))
+    ok, detail = within(out, y, meta["tolerance"], meta["sample_rate"])
+    assert ok, detail
+
+
+@pytest.mark.parametrize("case_id", IDS)
+def test_a_float64_run_agrees_with_the_expected_output(case_id):
+    """Rounding to float32 anywhere in the computation must stay inside the case's tolerance."""
+    meta, doc, x, y = load_case(case_id)
+    wide = np.atleast_2d(nam_reference.load(doc, dtype=np.float64).process(x.astype(np.float64), size=meta["size"]))
+    ok, detail = within(wide, y, meta["tolerance"], meta["sample_rate"])
+    assert ok, detail
+
+
+# The realistic shapes (receptive fields of thousands of samples) are left to the float64 run and the trainer.
+NAIVE_IDS = [e["id"] for e in ENTRIES
+             if nam_reference.load(FIXTURES / e["path"] / "model.nam").conv_receptive_field(e["size"])
+             <= NAIVE_MAX_RECEPTIVE_FIELD]
+
+
+@pytest.mark.parametrize("case_id", NAIVE_IDS)
+def test_the_naive_interpreter_agrees_on_the_first_samples(case_id):
+    meta, doc, x, y = load_case(case_id)
+    n = min(NAIVE_SAMPLES, x.shape[1])
+    out = naive.render(doc, x[:, :n], size=meta["size"])
+    assert compare(out, y[:, :n]).max_error <= meta["tolerance"]["max_error"]
+
+
+def test_the_naive_interpreter_covers_every_feature():
+    tags = set().union(*(features(load_case(i)[1]) for i in NAIVE_IDS))
+    assert tags == set(registry())
+
+
+# Outputs worked out by hand.
+
+def sigmoid(v: float) -> float:
+    return 1.0 / (1.0 + math.exp(-v))
+
+
+def past(x, t: int, k: int) -> float:
+    """x[t − k], zero before the first sample (the silent past of [STATE-4])."""
+    return float(x[t - k]) if t >= k else 0.0
+
+
+def hand_linear(x):
+    return [0.125 + past(x, t, 0) + 0.5 * past(x, t, 1) - 0.25 * past(x, t, 2) for t in range(len(x))]
+
+
+def hand_convnet(x):  # y = 2 relu(0.5 x[t-2] + 1.0 x[t] - 0.1) + 0.25; tap 0 reads the oldest sample
+    return [2.0 * max(0.5 * past(x, t, 2) + past(x, t, 0) - 0.1, 0.0) + 0.25 for t in range(len(x))]
+
+
+def hand_convnet_batchnorm(x):  # v = 0.5 x[t-1] + x[t]; (v - 0.1) / sqrt(4 + 0) * 2 - 0.5; tanh; 1.5 · + 0
+    return [1.5 * math.tanh((0.5 * past(x, t, 1) + past(x, t, 0) - 0.1) / 2.0 * 2.0 - 0.5) for t in range(len(x))]
+
+
+def hand_lstm(x):
+    h = c = 0.0  # the stored state, which zero input leaves unchanged
+    out = []
+    for v in map(float, x):
+        i = sigmoid(0.5 * v + 0.1 * h + 0.0)
+        f = sigmoid(1.0 * v + 0.2 * h + 1.0)
+        g = math.tanh(0.8 * v - 0.3 * h + 0.0)
+        o = sigmoid(0.6 * v + 0.4 * h + 0.5)
+        c = f * c + i * g
+        h = o * math.tanh(c)
+        out.append(2.0 * h + 0.1)
+    return out
+
+
+def hand_wavenet(x):  # rechannel 1.5; conv taps (0.5 at t-2, -1.0 at t) + 0.1; mixin 0.25; head 2.0 - 0.2; scale 0.5
+    return [0.5 * (2.0 * math.tanh(0.5 * 1.5 * past(x, t, 2) - 1.0 * 1.5 * past(x, t, 0) + 0.1 + 0.25 * past(x, t, 0))
+                   - 0.2) for t in range(len(x))]
+
+
+def hand_wavenet_gated(x):  # z = (1.0 x + 0.3 x, 0.5 x + 0.2 - 0.4 x); a = tanh(z0) σ(z1); head 1.0; scale 1.0
+    return [math.tanh(1.3 * v) * sigmoid(0.1 * v + 0.2) for v in map(float, x)]
+
+
+def hand_slimmable_narrow(x):  # width 1: rechannel 1.0, conv 0.5 + 0.1, mixin 0.25, head 1.0, scale 0.8
+    return [0.8 * max(0.5 * v + 0.1 + 0.25 * v, 0.0) for v in map(float, x)]
+
+
+def hand_slimmable_full(x):  # rechannel (1, 2); conv [[0.5, -0.3], [0.2, 0.4]] + (0.1, -0.1); mixin (0.25, 0.5)
+    out = []
+    for v in map(float, x):
+        a0 = max(0.5 * v - 0.3 * 2 * v + 0.1 + 0.25 * v, 0.0)
+        a1 = max(0.2 * v + 0.4 * 2 * v - 0.1 + 0.5 * v, 0.0)
+        out.append(0.8 * (a0 - a1))
+    return out
+
+
+HAND = {
+    "hand.linear": hand_linear,
+    "hand.convnet": hand_convnet,
+    "hand.convnet_batchnorm": hand_convnet_batchnorm,
+    "hand.lstm": hand_lstm,
+    "hand.wavenet": hand_wavenet,
+    "hand.wavenet_gated": hand_wavenet_gated,
+    "hand.container.below_threshold": lambda x: [2.0 * v for v in map(float, x)],
+    "hand.container.at_threshold": lambda x: [-0.5 * v for v in map(float, x)],
+    "hand.container.default": lambda x: [-0.5 * v for v in map(float, x)],
+    "hand.slimmable.narrow": hand_slimmable_narrow,
+    "hand.slimmable.full": hand_slimmable_full,
+}
+
+
+@pytest.mark.parametrize("case_id", sorted(HAND))
+def test_hand_cases_match_their_outputs_worked_out_by_hand(case_id):
+    meta, doc, x, y = load_case(case_id)
+    expected = np.array([HAND[case_id](x[0])])
+    assert compare(y, expected).max_error <= meta["tolerance"]["max_error"]
+
+
+def test_every_hand_case_is_checked_by_hand():
+    assert sorted(HAND) == sorted(i for i in IDS if i.startswith("hand."))
+
+
+# Stored loudness and gain ([LOUD-2], [LOUD-3], [LOUD-5]).
+
+def stimulus():
+    from generators.loudness import stimulus_path
+
+    if stimulus_path() is None:
+        pytest.skip("the loudness stimulus loudness_input.wav is not available (../shared or the trainer)")
+    samples, _ = nam_reference.audio.read(stimulus_path())
+    return samples[0].astype(np.float64)
+
+
+def test_stored_loudness_and_gain_are_those_of_the_model():
+    """Recomputed from the spec's formulas in float64 (a different computation from the float32 one the
+    builder stored), within the checker's thresholds of [LOUD-5]."""
+    x = stimulus()
+    meta, doc, _, _ = load_case("metadata.loudness")
+    model = nam_reference.load(doc, dtype=np.float64)
+    rms = [math.sqrt(float(np.mean(np.asarray(model.process(x * (k / 10))) ** 2))) for k in range(11)]
+    loudness = 20 * math.log10(rms[10])
+    gain = min(max((sum(rms) - 5.5 * rms[10]) / (5.5 * rms[10]), 0.0), 1.0)
+    assert abs(doc["metadata"]["loudness"] - loudness) <= 0.01
+    assert abs(doc["metadata"]["gain"] - gain) <= 0.001
+
+
+# The trainer (neural-amp-modeler 0.13.0), for the files it can import.
+
+TRAINER_ACTIVATIONS = {"Tanh", "ReLU", "Sigmoid", "SiLU", "Hardswish", "Hardtanh", "LeakyReLU", "Softsign",
+                       "LeakyHardtanh", "LeakyHardTanh"}
+
+
+class Unsupported(Exception):
+    """The trainer cannot import this file faithfully (the reason is the message)."""
+
+
+def _activation(spec, pair: bool = False):
+    """An activation spec the trainer reads as the file means it (the alias spelled as the trainer spells it)."""
+    name = spec if isinstance(spec, str) else spec["type"]
+    if name not in TRAINER_ACTIVATIONS:
+        raise Unsupported(f"the trainer has no {name} (or loses its parameters, [DIV-31])")
+    name = "LeakyHardtanh" if name == "LeakyHardTanh" else name
+    params = {} if isinstance(spec, str) else {k: v for k, v in spec.items() if k != "type"}
+    if pair and params:
+        raise Unsupported("the trainer's gated and blended layers take activation names only")
+    return {"type": name, **params} if params else name
+
+
+def _per_layer(value, n: int) -> list:
+    return list(value) if isinstance(value, list) else [value] * n
+
+
+def _array_for_trainer(raw: dict) -> dict:
+    n = len(raw["dilations"])
+    out = {k: raw[k] for k in ("input_size", "condition_size", "channels", "dilations", "bottleneck", "layer1x1",
+                               "head1x1", "groups_input", "groups_input_mixin", "kernel_size", "kernel_sizes",
+                               "slimmable") if raw.get(k) is not None}
+    head = raw.get("head")
+    if head is not None:
+        if head.get("head_dilation", 1) != 1:
+            raise Unsupported("the trainer drops head_dilation ([DIV-6])")
+        out["head"] = {"out_channels": head["out_channels"], "kernel_size": head["kernel_size"], "bias": head["bias"]}
+    else:
+        out["head"] = {"out_channels": raw["head_size"], "kernel_size": 1, "bias": raw["head_bias"]}
+    # Gating in the trainer's list form ([WN-ARR-5] to [WN-ARR-7], [DIV-13], [DIV-14]).
+    if raw.get("gating_mode") is not None:
+        modes = _per_layer(raw["gating_mode"], n)
+        secondaries = _per_layer(raw.get("secondary_activation"), n)
+    else:
+        modes = ["gated" if raw.get("gated") else "none"] * n
+        secondaries = ["Sigmoid"] * n
+    primaries = _per_layer(raw["activation"], n)
+    out["gating_mode"] = modes
+    out["secondary_activation"] = [None if m == "none" else _activation(s or "Sigmoid", pair=True)
+                                   for m, s in zip(modes, secondaries)]
+    out["activation"] = [_activation(p, pair=m != "none") for p, m in zip(primaries, modes)]
+    for slot in naive.FILM_SLOTS:  # the trainer reads a missing `active` as inactive ([DIV-10])
+        value = raw.get(f"{slot}_film", False)
+        if value is not False and value.get("active", True):
+            out[f"{slot}_film"] = {"active": True, "shift": value.get("shift", True), "groups": value.get("groups", 1)}
+    return out
+
+
+def trainer_document(doc: dict, size=None, condition: bool = False) -> dict:
+    """The model that runs at `size`, written the way the trainer's importer reads it."""
+    arch, config = doc["architecture"], doc["config"]
+    if arch == "SlimmableContainer":  # [CONT-6]
+        entries = config["submodels"]
+        chosen = next((e for e in entries if size is not None and size < e["max_value"]), entries[-1])
+        return trainer_document(chosen["model"])
+    if config.get("in_channels", 1) != 1 or (config.get("out_channels", 1) != 1 and not condition):
+        raise Unsupported("the trainer's models have one input and one output channel")
+    if arch == "Linear":  # the trainer's Conv1d has the current sample last ([DIV-1])
+        taps = config["receptive_field"]
+        weights = doc["weights"][:taps][::-1] + doc["weights"][taps:]
+        return {"architecture": "Linear", "config": {"receptive_field": taps, "bias": config["bias"]},
+                "weights": weights}
+    if arch == "LSTM":
+        keys = ("input_size", "hidden_size", "num_layers")
+        return {"architecture": "LSTM", "config": {k: config[k] for k in keys}, "weights": doc["weights"]}
+    if arch != "WaveNet":
+        raise Unsupported(f"the trainer's importer has no {arch}")
+    if sum(bool(a.get("slimmable")) for a in config["layers"]) > 1:
+        raise Unsupported("the trainer slims one layer array only ([DIV-15])")
+    layers = [_array_for_trainer(a) for a in config["layers"]]
+    head = config.get("head")
+    out_channels = layers[-1]["head"]["out_channels"] if head is None else head["out_channels"]
+    if out_channels != 1 and not condition:
+        raise Unsupported("the trainer's models have one output channel")
+    if head is not None:  # the trainer's post-stack head reads `name`, not `type`
+        head = {k: v for k, v in head.items() if k != "in_channels"}
+        act = _activation(head["activation"])
+        head["activation"] = act if isinstance(act, str) else {"name": act["type"],
+                                                                **{k: v for k, v in act.items() if k != "type"}}
+    converted = {"architecture": "WaveNet", "weights": doc["weights"],
+                 "config": {"layers": layers, "head": head, "head_scale": doc["weights"][-1]}}
+    cond = config.get("condition_dsp")
+    if cond is not None:
+        if cond["architecture"] != "WaveNet":
+            raise Unsupported("the trainer's condition_dsp is a WaveNet only ([DIV-16])")
+        converted["condition_dsp"] = trainer_document(cond, condition=True)
+    return converted
+
+
+def trainer_model(converted: dict, size=None):
+    from nam.models._from_nam import init_from_nam
+
+    model = init_from_nam({k: v for k, v in converted.items() if k != "condition_dsp"})
+    if "condition_dsp" in converted:  # the importer does not read condition_dsp: attach it by hand
+        model._net._condition_dsp = init_from_nam(converted["condition_dsp"])._net
+    if size is not None and converted["architecture"] == "WaveNet" and model._net.is_slimmable():
+        model._net.set_slimming(size)
+    return model.eval()
+
+
+def trainer_output(converted: dict, x: np.ndarray, size=None) -> np.ndarray:
+    import torch
+
+    with torch.no_grad():
+        return trainer_model(converted, size)(torch.tensor(x[0], dtype=torch.float32), pad_start=True).numpy()[None, :]
+
+
+TRAINER_IDS = [e["id"] for e in ENTRIES if e["architecture"] != "ConvNet"]
+
+
+@pytest.mark.skipif(not TRAINER, reason="the neural-amp-modeler trainer (import name nam) is not installed")
+@pytest.mark.parametrize("case_id", TRAINER_IDS)
+def test_the_trainer_agrees_on_the_files_it_imports(case_id):
+    meta, doc, x, y = load_case(case_id)
+    try:
+        converted = trainer_document(doc, meta["size"])
+    except Unsupported as why:
+        pytest.skip(f"the trainer cannot import this file faithfully: {why}")
+    size = meta["size"] if doc["architecture"] == "WaveNet" else None  # a container's choice is made above
+    ok, detail = within(trainer_output(converted, x, size), y, meta["tolerance"], meta["sample_rate"])
+    assert ok, detail
+
+
+@pytest.mark.skipif(not TRAINER, reason="the neural-amp-modeler trainer (import name nam) is not installed")
+def test_the_trainer_imports_every_architecture_and_the_realistic_shapes():
+    imported = set()
+    for case_id in TRAINER_IDS:
+        meta, doc, _, _ = load_case(case_id)
+        try:
+            trainer_document(doc, meta["size"])
+        except Unsupported:
+            continue
+        imported.add(case_id)
+    assert {load_case(i)[0]["architecture"] for i in imported} == {"Linear", "LSTM", "WaveNet", "SlimmableContainer"}
+    assert {"realistic.a1_standard", "realistic.a2", "realistic.a2_packed", "realistic.a2_packed.narrow",
+            "metadata.loudness"} | {i for i in HAND if "convnet" not in i} <= imported
+
+
+@pytest.mark.skipif(not TRAINER, reason="the neural-amp-modeler trainer (import name nam) is not installed")
+def test_the_trainer_measures_the_stored_loudness():
+    import torch
+
+    stimulus()  # skips when the stimulus is not available
+    meta, doc, _, _ = load_case("metadata.loudness")
+    model = trainer_model(trainer_document(doc))
+    with torch.no_grad():
+        loudness, gain = model._metadata_loudness(), model._metadata_gain()
+    assert abs(doc["metadata"]["loudness"] - loudness) <= 0.01
+    assert abs(doc["metadata"]["gain"] - gain) <= 0.001
