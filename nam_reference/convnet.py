@@ -66,7 +66,7 @@ def parse_config(config: dict, ctx) -> ConvNetConfig | None:
                         int(config.get("out_channels", 1)))
     ok = True
     for clause, message in activations.problems(act):
-        ctx.error(("activation",), clause, message, "schema")
+        ctx.error(("activation",), clause, message)
         ok = False
     for j, cin in enumerate(cfg.block_inputs()):
         if cin % cfg.groups or cfg.channels % cfg.groups:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 
 from .problems import Report, join
 
@@ -41,8 +42,20 @@ def _parse_float(text: str):
     return value if math.isfinite(value) else NonFinite(text)
 
 
+_DOUBLE_DIGITS = len(str(int(sys.float_info.max)))  # 309: longer integer literals overflow a double
+
+
+def _parse_int(text: str):
+    """An integer literal; one beyond the double range is non-finite like 1e999 ([JSON-3])."""
+    if len(text.lstrip("-")) > _DOUBLE_DIGITS:  # decided without converting thousands of digits
+        return NonFinite(text)
+    value = int(text)
+    return value if abs(value) <= sys.float_info.max else NonFinite(text)
+
+
 _decoder = json.JSONDecoder(
-    object_pairs_hook=_object_pairs, parse_float=_parse_float, parse_constant=NonFinite, strict=True
+    object_pairs_hook=_object_pairs, parse_float=_parse_float, parse_int=_parse_int, parse_constant=NonFinite,
+    strict=True
 )
 
 
@@ -105,6 +118,8 @@ def _check_tree(root, report: Report) -> bool:
             stack.extend((v, join(path, i), depth + 1) for i, v in enumerate(value))
         elif isinstance(value, NonFinite) or (isinstance(value, float) and not math.isfinite(value)):
             token = value.token if isinstance(value, NonFinite) else repr(value)
+            if len(token) > 24:  # a literal of hundreds of digits
+                token = f"{token[:12]}... ({len(token)} characters)"
             report.error(path, "JSON-3", f"{token} is not a finite JSON number", "non_finite")
             ok = False
     return ok

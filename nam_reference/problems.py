@@ -50,7 +50,8 @@ class Problem:
             return None
         if self.clause in _SHOULD_LEVEL_CLAUSES or self.clause.startswith("META-"):
             return "SHOULD"
-        if "/metadata" in self.path and self.error_class in ("schema", "non_finite"):
+        informational = "/metadata" in self.path or self.path.endswith("/config/head_scale")
+        if informational and self.error_class in ("schema", "non_finite"):
             return "SHOULD"
         return "MUST"
 

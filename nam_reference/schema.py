@@ -36,7 +36,8 @@ def check(document, report: Report) -> None:
     """Report every schema violation, at most one per JSON location (the first found)."""
     seen: set[str] = set()
     # A failed oneOf/anyOf/not is reported as itself: its subschema carries a readable x-message.
-    for error in sorted(_validator().iter_errors(document), key=_error_order):
+    errors = [leaf for error in _validator().iter_errors(document) for leaf in _meant(error)]
+    for error in sorted(errors, key=_error_order):
         path = pointer(error.absolute_path)
         if path in seen:
             continue
@@ -45,8 +46,32 @@ def check(document, report: Report) -> None:
         report.error(path, clause, message, _CLASS_BY_CLAUSE.get(clause, "schema"))
 
 
+def _meant(error) -> list:
+    """A failed anyOf/oneOf whose other alternatives are `null` or constants that the value is not
+    (`metadata`: null or an object) is reported by the errors of the one alternative the value can
+    have meant, so that a bad metadata.gain cites [META-2], not "expected an object or null".
+    A value of the wrong type for that alternative is reported as the anyOf/oneOf itself."""
+    if error.validator in ("anyOf", "oneOf"):
+        meant = [i for i, branch in enumerate(error.validator_value) if not _ruled_out(branch, error.instance)]
+        if len(meant) == 1:
+            inner = [sub for sub in error.context if sub.relative_schema_path[0] == meant[0]]
+            if inner and not any(sub.validator == "type" and not sub.relative_path for sub in inner):
+                return [leaf for sub in inner for leaf in _meant(sub)]
+    return [error]
+
+
+def _ruled_out(branch, instance) -> bool:
+    if branch == {"type": "null"}:
+        return instance is not None
+    if isinstance(branch, dict) and set(branch) == {"const"}:
+        return type(instance) is not type(branch["const"]) or instance != branch["const"]
+    return False
+
+
 def _error_order(error):
-    return (list(map(str, error.absolute_path)), list(map(str, error.absolute_schema_path)))
+    # At one location a wrong type comes first: it is the problem, the other keywords' findings follow from it.
+    return (list(map(str, error.absolute_path)), error.validator != "type",
+            list(map(str, error.absolute_schema_path)))
 
 
 def _annotations(error):
@@ -64,6 +89,8 @@ def _annotations(error):
         except (KeyError, IndexError, TypeError):
             break
     own = error.schema if isinstance(error.schema, dict) else {}
+    if error.validator == "not":  # the annotations are on the subschema that must not match
+        own = error.validator_value
     return own.get("x-clause", clause), own.get("x-message")
 
 
@@ -88,7 +115,8 @@ def _clause_and_message(error):
 _JSON_TYPES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
 
 
-def _json_type(value) -> str:
+def json_type(value) -> str:
+    """The JSON type of a parsed value, in words ("an array", "a non-integral number")."""
     if isinstance(value, bool) or value is None:
         return _JSON_TYPES[type(value)]
     if isinstance(value, int):
@@ -99,7 +127,7 @@ def _json_type(value) -> str:
 
 
 def _short(value) -> str:
-    text = json.dumps(value) if not isinstance(value, (dict, list)) else _json_type(value)
+    text = json.dumps(value) if not isinstance(value, (dict, list)) else json_type(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -107,7 +135,7 @@ def _describe(error) -> str:
     kw, arg, inst = error.validator, error.validator_value, error.instance
     if kw == "type":
         wanted = " or ".join(arg) if isinstance(arg, list) else arg
-        return f"expected {wanted}, got {_json_type(inst)}"
+        return f"expected {wanted}, got {json_type(inst)}"
     if kw == "required":
         missing = [k for k in arg if not (isinstance(inst, dict) and k in inst)]
         return "missing required key " + ", ".join(repr(k) for k in missing)

@@ -25,10 +25,10 @@ def check(source, name: str | None = None) -> tuple[Report, ModelSpec | None]:
     else:
         report = Report(name or "<document>")
         document = source if jsonfile.check_value(source, report) else None
-    if document is None:
-        return report, None
+    if document is None and not report.ok:
+        return report, None  # not JSON; a JSON null root is reported below
     if not isinstance(document, dict):
-        report.error("", "ENV-1", f"the root must be an object; got {type(document).__name__}", "schema")
+        report.error("", "ENV-1", f"the root must be an object; got {schema.json_type(document)}", "schema")
         return report, None
     schema.check(_without_weights(document), report)
     required = ("version", "architecture", "config", "weights")

@@ -12,6 +12,7 @@ from ..activations import Activation
 FILM_SLOTS = ("conv_pre", "conv_post", "input_mixin_pre", "input_mixin_post",
               "activation_pre", "activation_post", "layer1x1_post", "head1x1_post")
 GATING_MODES = ("none", "gated", "blended")
+OBSOLETE_KEYS = ("groups", "groups_1x1", "head_1x1", "1x1")  # pre-release names ([WN-ARR-23])
 SLIM_METHOD = "slice_channels_uniform"
 
 
@@ -56,7 +57,7 @@ class ArrayConfig:
     head_kernel: int  # Kh
     head_dilation: int  # dh
     head_bias: bool  # hb
-    allowed_channels: tuple[int, ...] | None  # slimmable widths, None if not slimmable
+    allowed_channels: tuple[int, ...] | range | None  # slimmable widths, None if not slimmable
 
     def z_width(self, layer: LayerConfig) -> int:
         return layer.gate_factor * self.bottleneck  # Z_l
@@ -108,6 +109,9 @@ def parse_array(raw: dict, a: int, ctx) -> ArrayConfig | None:
     """Resolve one schema-valid layer array ([WN-ARR-1] to [WN-ARR-17], [WN-ARR-21], [WN-SLIM-*])."""
     where = ("layers", a)
     ok = True
+    for key in OBSOLETE_KEYS:
+        if key in raw:
+            ctx.warn(where + (key,), "WN-ARR-23", f"{key!r} is an obsolete pre-release name with no meaning; it is ignored")
 
     def fail(key, clause, message, error_class="consistency"):
         nonlocal ok
@@ -192,7 +196,9 @@ def parse_array(raw: dict, a: int, ctx) -> ArrayConfig | None:
     slim = raw.get("slimmable")
     if slim is not None:
         ctx.feature("slimmable", (0, 7, 0), where)
-        allowed = tuple(_int(c) for c in slim.get("kwargs", {}).get("allowed_channels", range(1, channels + 1)))
+        given = slim.get("kwargs", {}).get("allowed_channels")
+        # The default stays a range: channels is not yet checked against the blob ([W-5]).
+        allowed = range(1, channels + 1) if given is None else tuple(_int(c) for c in given)
 
     arr = ArrayConfig(
         input_size=_int(raw["input_size"]), condition_size=condition, channels=channels, bottleneck=bottleneck,
@@ -229,7 +235,7 @@ def parse_array(raw: dict, a: int, ctx) -> ArrayConfig | None:
             if act is None:
                 continue
             for clause, message in activations.problems(act):
-                fail(key, clause, f"layer {l}: {message}", "schema")
+                fail(key, clause, f"layer {l}: {message}")
             if act.width is not None and act.width != bottleneck:
                 fail(key, "WN-ARR-21", f"layer {l}: PReLU has {act.width} slopes; the bottleneck is {bottleneck}")
     if allowed is not None:
@@ -247,7 +253,8 @@ def _divides(fail, key, groups, widths) -> None:
 def _check_slimmable(arr: ArrayConfig, fail, raw) -> None:
     """[WN-SLIM-3] and the per-array part of [WN-SLIM-4]."""
     allowed = arr.allowed_channels
-    if any(b <= a for a, b in zip(allowed, allowed[1:])) or allowed[-1] != arr.channels:
+    if not isinstance(allowed, range) and (any(b <= a for a, b in zip(allowed, allowed[1:]))
+                                           or allowed[-1] != arr.channels):
         fail("slimmable", "WN-SLIM-3",
              f"allowed_channels must be strictly increasing and end with channels ({arr.channels}); got {list(allowed)}")
     if arr.bottleneck != arr.channels:
@@ -277,7 +284,7 @@ def parse_post_head(raw: dict, ctx) -> PostHeadConfig | None:
                           tuple(_int(k) for k in raw["kernel_sizes"]), act)
     ok = True
     for clause, message in activations.problems(act):
-        ctx.error(("head", "activation"), clause, message, "schema")
+        ctx.error(("head", "activation"), clause, message)
         ok = False
     return head if ok else None
 
