@@ -90,13 +90,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="progress bar on stderr (default: for long inputs on a terminal)")
     p.set_defaults(run=cmd_render)
 
-    for register in _EXTRA_COMMANDS:
-        register(sub)
+    from . import lint  # loudness, scale-output and check live beside the checker they share code with
+
+    lint.register_commands(sub)
     return parser
-
-
-# Other modules add commands here (loudness, scale-output, check): each entry takes the subparsers.
-_EXTRA_COMMANDS: list = []
 
 
 def load_model(path: str, dtype=np.float32) -> tuple[Model, list]:
@@ -251,7 +248,7 @@ class _ProgressBar:
         print(file=sys.stderr)
 
 
-from . import lint  # noqa: E402,F401  (registers the loudness, scale-output and check commands)
+if __name__ == "__main__":  # run the package's module, so the commands share its exception classes
+    from nam_reference.cli import main as package_main
 
-if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(package_main())

@@ -309,7 +309,7 @@ def summarize(results: list[FileResult]) -> dict:
 
 # Commands.
 
-def _register(sub) -> None:
+def register_commands(sub) -> None:
     p = sub.add_parser("loudness", help="loudness and gain ([LOUD-2], [LOUD-3]) beside the stored values",
                        description="Compute a model's loudness and gain with the standard stimulus and show them "
                        "beside the stored values. Without the standard stimulus, a noise signal of this project's "
@@ -483,4 +483,3 @@ def cmd_check(args) -> int:
     return cli.EXIT_INVALID if failing else cli.EXIT_OK
 
 
-cli._EXTRA_COMMANDS.append(_register)
