@@ -58,13 +58,17 @@ class Slot:
     exact_rf: bool = False  # draw only models whose receptive field is the longest chain ([WN-RF-4])
 
 
-def root_widths(src: Source, slot: Slot, min_in: int = 1) -> tuple[int, int | None]:
-    """(in_channels, out_channels or None) for a model: a root draws them, a nested model is told."""
+def root_widths(src: Source, slot: Slot, min_in: int = 1, same: bool = False) -> tuple[int, int | None]:
+    """(in_channels, out_channels or None) for a model: a root draws them, a nested model is told.
+    `same`: the architecture has as many outputs as inputs (Linear)."""
     if slot.role != "root":
         return slot.in_channels, slot.out_channels
     multi = slot.multichannel == "require" or (slot.multichannel == "allow" and src.boolean("multichannel", 0.1))
     if not multi and min_in == 1:
         return 1, 1
+    if same:
+        width = src.integer(2, 3, "channels")
+        return width, width
     in_ch = src.integer(min_in, 3, "in_channels")
     out_ch = src.integer(1 if in_ch > 1 else 2, 3, "out_channels") if multi else 1
     return in_ch, out_ch
@@ -81,7 +85,7 @@ def channel_keys(src: Source, config: dict, in_ch: int, out_ch: int, label: str,
 
 def linear(src: Source, plan: Plan, slot: Slot) -> Draft:
     """[LIN-1] to [LIN-6]."""
-    in_ch, _ = root_widths(src, slot)
+    in_ch, _ = root_widths(src, slot, same=True)
     taps = src.integer(1, 24, "Linear receptive_field") if slot.size == "small" else src.integer(32, 512, "Linear taps")
     bias = "linear.bias" in plan.want or src.boolean("Linear bias")
     config = {"receptive_field": taps, "bias": bias}
