@@ -128,17 +128,17 @@ class Conv:
         return History(self.c_in, self.history_length, self.taps.dtype, self.dilation)
 
     def __call__(self, u: np.ndarray, history: History | None = None) -> np.ndarray:
-        inputs = u[None] if history is None else history.taps(u)  # (k × in × n): [j] is what tap j multiplies
-        if self.c_in == 1:  # outer products: exact by broadcasting, and far faster than matmul's non-BLAS loop
-            products = self.taps * inputs
+        # With one input channel the products are outer products: exact by broadcasting, and far faster
+        # than matmul's non-BLAS loop for them.
+        multiply = np.multiply if self.c_in == 1 else np.matmul
+        if history is None:  # a 1×1 convolution
+            y = multiply(self.taps[0], u)
         else:
-            products = self.taps @ inputs  # (k × out × n): [j] is W_j @ inputs[j], every time step at once
-        if self.kernel == 1:
-            y = products[0]
-        elif products[0].size > 1:
-            y = np.add.reduce(products, axis=0)  # Σ_j, in the order of j
-        else:  # NumPy would sum a lone element pairwise: keep the order of j for every block length
-            y = sum(products[1:], products[0])
+            products = multiply(self.taps, history.taps(u))  # (k × out × n): [j] is W_j @ (what tap j reads)
+            if self.c_out > 1 or u.shape[1] > 1:
+                y = np.add.reduce(products, axis=0)  # Σ_j, in the order of j
+            else:  # NumPy would sum a lone element pairwise: keep the order of j for every block length
+                y = sum(products[1:], products[0])
         if self.bias is not None:
             y += self.bias
         return y

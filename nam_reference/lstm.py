@@ -50,9 +50,11 @@ def parse_config(config: dict, ctx) -> LSTMConfig | None:
 
 @dataclasses.dataclass
 class _Layer:
-    w_input: np.ndarray  # (4H × I): the columns of W that multiply the layer input
+    # Gate rows are stored in the order i, f, o, g (the spec's is i, f, g, o, [LSTM-4]) so that the three
+    # sigmoid gates are one contiguous run.
+    w_input: np.ndarray  # (I × 4H): the columns of W that multiply the layer input, transposed
     w_hidden: np.ndarray  # (4H × H): the columns that multiply the previous hidden state
-    bias: np.ndarray  # (4H × 1)
+    bias: np.ndarray  # (4H,)
     h0: np.ndarray  # (H,) stored initial hidden state
     c0: np.ndarray  # (H,) stored initial cell state
 
@@ -61,10 +63,12 @@ class LSTMNetwork:
     def __init__(self, cfg: LSTMConfig, weights: np.ndarray, dtype):
         reader = WeightReader(weights)
         h = cfg.hidden_size
+        ifog = np.r_[0:2 * h, 3 * h:4 * h, 2 * h:3 * h]  # the blob rows of gates i, f, o, g, in that order
         self.layers = []
         for i in cfg.layer_inputs():
-            w = reader.take(4 * h, i + h).astype(dtype)  # rows: gates i, f, g, o ([LSTM-4])
-            self.layers.append(_Layer(w[:, :i], w[:, i:], reader.take(4 * h).astype(dtype)[:, None],
+            w = reader.take(4 * h, i + h).astype(dtype)[ifog]  # rows: gates i, f, g, o in the blob ([LSTM-4])
+            bias = reader.take(4 * h).astype(dtype)[ifog]
+            self.layers.append(_Layer(np.ascontiguousarray(w[:, :i].T), np.ascontiguousarray(w[:, i:]), bias,
                                       reader.take(h).astype(dtype), reader.take(h).astype(dtype)))
         self.w_head = reader.take(cfg.out_channels, h).astype(dtype)
         self.b_head = reader.take(cfg.out_channels).astype(dtype)[:, None]
@@ -77,23 +81,38 @@ class LSTMNetwork:
         return [[layer.h0.copy(), layer.c0.copy()] for layer in self.layers]
 
     def process(self, x: np.ndarray, state) -> np.ndarray:
-        u = x
+        u = x.T  # time-major (n × channels): row t is step t's input
         for layer, hc in zip(self.layers, state):
             u = self._run_layer(layer, u, hc)
-        return self.w_head @ u + self.b_head
+        # The head reads h channel-major, so that its rounding does not depend on the block length.
+        return self.w_head @ np.ascontiguousarray(u.T) + self.b_head
 
     def _run_layer(self, layer: _Layer, u: np.ndarray, hc) -> np.ndarray:
-        """[LSTM-5] for one layer over a block; the input projections are computed for all steps at once."""
-        H = self.hidden_size
-        projected = layer.w_input @ u + layer.bias  # (4H × n)
-        h, c = hc
-        out = np.empty((H, u.shape[1]), dtype=self.dtype)
-        for t in range(u.shape[1]):
-            z = projected[:, t] + layer.w_hidden @ h
-            i, f, o = expit(z[:H]), expit(z[H:2 * H]), expit(z[3 * H:])
-            g = np.tanh(z[2 * H:3 * H])
-            c = f * c + i * g
-            h = o * np.tanh(c)
-            out[:, t] = h
-        hc[0], hc[1] = h, c
-        return out
+        """[LSTM-5] for one layer over a block of n steps (u: n × I); returns h of every step (n × H).
+
+        The input projections are computed for all steps at once; the loop does only what depends on
+        the previous step, on preallocated vectors, with views made once.
+        """
+        H, n = self.hidden_size, u.shape[0]
+        projected = u @ layer.w_input + layer.bias  # (n × 4H): row t is W_input @ u_t + b
+        hidden = np.empty((n + 1, H), dtype=self.dtype)  # hidden[t + 1] is h after step t
+        hidden[0] = hc[0]
+        z = np.empty(4 * H, dtype=self.dtype)  # the gates i, f, o (then σ of them) and g (before tanh)
+        sigmoid_gates, i_f, o, g_in = z[:3 * H], z[:2 * H], z[2 * H:3 * H], z[3 * H:]
+        gc = np.empty(2 * H, dtype=self.dtype)  # [g | c]: the cell candidate and the cell state
+        g, c = gc[:H], gc[H:]
+        c[:] = hc[1]
+        tanh_c = np.empty(H, dtype=self.dtype)
+        dot, add, multiply, tanh = np.dot, np.add, np.multiply, np.tanh
+        rows = list(hidden)
+        for p, h, h_next in zip(projected, rows, rows[1:]):  # every call writes into its last argument
+            dot(layer.w_hidden, h, z)
+            add(z, p, z)  # z = W @ [u; h] + b
+            expit(sigmoid_gates, sigmoid_gates)  # i, f, o
+            tanh(g_in, g)
+            multiply(i_f, gc, gc)  # [i ⊙ g | f ⊙ c]
+            add(c, g, c)  # c = f ⊙ c + i ⊙ g
+            tanh(c, tanh_c)
+            multiply(o, tanh_c, h_next)  # h = o ⊙ tanh(c)
+        hc[0], hc[1] = hidden[n].copy(), c.copy()
+        return hidden[1:]

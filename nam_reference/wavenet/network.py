@@ -61,13 +61,19 @@ class Layer:
         alpha = self.secondary(bottom)  # blended
         return alpha * self.primary(top) + (self.one - alpha) * top
 
-    def __call__(self, x: np.ndarray, c: np.ndarray, history) -> tuple[np.ndarray, np.ndarray]:
+    def mixin_term(self, c: np.ndarray) -> np.ndarray:
+        """m of [WN-LAYER-4]: the input mixin of the condition, with its FiLMs. It depends on c alone."""
+        return self.film("input_mixin_post", self.mixin(self.film("input_mixin_pre", c, c)), c)
+
+    def __call__(self, x: np.ndarray, c: np.ndarray, history, m: np.ndarray | None = None
+                 ) -> tuple[np.ndarray, np.ndarray]:
+        """`m` is this layer's `mixin_term(c)` when the caller has already computed it."""
         z = self.film("conv_post", self.conv(self.film("conv_pre", x, c), history), c)
-        m = self.film("input_mixin_post", self.mixin(self.film("input_mixin_pre", c, c)), c)
-        z = self.film("activation_pre", z + m, c)
+        z = self.film("activation_pre", z + (self.mixin_term(c) if m is None else m), c)
         a = self.film("activation_post", self.gate(z), c)
         if self.layer1x1 is not None:  # [WN-LAYER-6]: the FiLM applies in every gating mode
-            x_next = x + self.film("layer1x1_post", self.layer1x1(a), c)
+            x_next = self.film("layer1x1_post", self.layer1x1(a), c)
+            x_next += x
         else:  # [WN-LAYER-7]
             x_next = x + a
         h = self.film("head1x1_post", self.head1x1(a), c) if self.head1x1 is not None else a  # [WN-LAYER-8]
@@ -82,6 +88,21 @@ class LayerArray:
         self.head = Conv(tensors[p + "head.w"], tensors.get(p + "head.b"), arr.head_path_width,
                          dilation=arr.head_dilation, dtype=dtype)  # [WN-FWD-3]
         self.head_path_width = arr.head_path_width
+        # Without FiLM on the condition path, every layer's mixin term is W_mixin @ c: one product of the
+        # layers' stacked dense (Z_l × S) matrices gives them all, rows[l] being layer l's.
+        self.stacked_mixin = None
+        if arr.film("input_mixin_pre") is None and arr.film("input_mixin_post") is None:
+            stacked = np.concatenate([layer.mixin.taps[0] for layer in self.layers])
+            self.stacked_mixin = Conv(stacked[:, :, None], None, arr.condition_size, dtype=dtype)
+            ends = np.cumsum([layer.mixin.c_out for layer in self.layers])
+            self.mixin_rows = [slice(end - layer.mixin.c_out, end) for layer, end in zip(self.layers, ends)]
+
+    def mixin_terms(self, c: np.ndarray) -> list[np.ndarray]:
+        """Every layer's mixin term m ([WN-LAYER-4]): they depend on the condition alone."""
+        if self.stacked_mixin is None:
+            return [layer.mixin_term(c) for layer in self.layers]
+        m = self.stacked_mixin(c)
+        return [m[rows] for rows in self.mixin_rows]
 
     def new_state(self):
         return [layer.conv.new_history() for layer in self.layers] + [self.head.new_history()]
@@ -90,8 +111,8 @@ class LayerArray:
         """[WN-FWD-2]: returns the last layer's residual output and the array's head output."""
         x = self.rechannel(X)
         acc = H_previous
-        for layer, history in zip(self.layers, state):
-            x, h = layer(x, c, history)
+        for layer, history, m in zip(self.layers, state, self.mixin_terms(c)):
+            x, h = layer(x, c, history, m)
             acc = h if acc is None else acc + h
         return x, self.head(acc, state[-1])
 
