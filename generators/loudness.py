@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from nam_reference import audio
+from nam_reference import loudness as reference_loudness
 
-STIMULUS_SHA256 = "84f3c44ddb228909d7ed7bbfeb4c12d0bb761cfd24c2b1925a96071df9392be5"
+STIMULUS_SHA256 = reference_loudness.STANDARD_SHA256
 STIMULUS_NAME = "loudness_input.wav"
 
 
@@ -49,21 +49,10 @@ def stimulus() -> np.ndarray:
     if path is None:
         raise FileNotFoundError(f"the loudness stimulus {STIMULUS_NAME} (SHA-256 {STIMULUS_SHA256[:12]}…) was not "
                                 "found; set NAM_LOUDNESS_STIMULUS to its path")
-    samples, _ = audio.read(path)  # scipy gives 24-bit PCM left-justified in int32; / 2^31 equals / 2^23
-    return samples[0]
+    return reference_loudness.standard_stimulus(path)
 
 
 def loudness_and_gain(model) -> tuple[float, float] | None:
-    """[LOUD-2] and [LOUD-3] for a loaded one-input model at full size; None when the output is silent."""
-    x = stimulus()
-    rms = []
-    for k in range(11):
-        scaled = (x.astype(np.float64) * (k / 10)).astype(np.float32)
-        y = np.asarray(model.process(scaled), dtype=np.float64)
-        rms.append(float(np.sqrt(np.mean(y * y))))
-    full = rms[10]
-    if full == 0.0:
-        return None  # [LOUD-4]
-    loudness = 20.0 * np.log10(full)
-    gain = float(np.clip((sum(rms) - 5.5 * full) / (5.5 * full), 0.0, 1.0))
-    return float(loudness), gain
+    """[LOUD-2] and [LOUD-3] of a loaded model at full size; None when its output is silent ([LOUD-4])."""
+    measured = reference_loudness.measure(model, stimulus())
+    return None if measured.loudness is None else (measured.loudness, measured.gain)

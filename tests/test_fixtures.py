@@ -21,6 +21,7 @@ import pytest
 
 import naive
 import nam_reference
+from nam_reference import audio
 from conftest import ROOT
 from conformance.metrics import compare
 from nam_reference.features import features, registry
@@ -238,7 +239,7 @@ def stimulus():
 
     if stimulus_path() is None:
         pytest.skip("the loudness stimulus loudness_input.wav is not available (../shared or the trainer)")
-    samples, _ = nam_reference.audio.read(stimulus_path())
+    samples, _ = audio.read(stimulus_path())
     return samples[0].astype(np.float64)
 
 
@@ -413,3 +414,22 @@ def test_the_trainer_measures_the_stored_loudness():
         loudness, gain = model._metadata_loudness(), model._metadata_gain()
     assert abs(doc["metadata"]["loudness"] - loudness) <= 0.01
     assert abs(doc["metadata"]["gain"] - gain) <= 0.001
+
+
+# The builder.
+
+def test_the_builder_rebuilds_the_committed_corpus(tmp_path):
+    """python -m generators fixtures writes the same models and inputs; expected outputs may move by
+    rounding if the reference's arithmetic changes, within each case's tolerance."""
+    from generators.fixtures import build
+
+    stimulus()  # the metadata.loudness case measures the model on it
+    rebuilt = build(tmp_path)
+    assert [e["id"] for e in rebuilt] == IDS
+    for entry in rebuilt:
+        new, old = tmp_path / entry["path"], FIXTURES / entry["path"]
+        for name in ("model.nam", "input.f32"):
+            assert (new / name).read_bytes() == (old / name).read_bytes(), f"{entry['id']}/{name}"
+        meta, _, _, y = load_case(entry["id"])
+        y_new = np.fromfile(new / "expected.f32", dtype="<f4").reshape(-1, meta["channels"]["out"]).T
+        assert compare(y_new, y).max_error <= meta["tolerance"]["max_error"], entry["id"]
