@@ -107,9 +107,3 @@ def manifest_entry(case_id: str, files: dict[str, bytes], path: str) -> dict:
     meta = json.loads(files["case.json"])
     return {"id": case_id, "path": path, "architecture": meta["architecture"], "features": meta["features"],
             "size": meta["size"], "sha256": checksums(files)}
-
-
-def read_signal(path: Path, channels: int) -> np.ndarray:
-    """A stored signal as (channels × n) float32."""
-    data = np.fromfile(path, dtype="<f4")
-    return data.reshape(-1, channels).T.copy()

@@ -375,6 +375,20 @@ def _(doc, src):
     return doc
 
 
+@kind("convnet.channels.non_integral", "CNN-1", "schema", "channels with a fractional part", architecture="ConvNet")
+def _(doc, src):
+    doc = copy.deepcopy(doc)
+    doc["config"]["channels"] += 0.5
+    return doc
+
+
+@kind("lstm.hidden_size.zero", "LSTM-1", "schema", "hidden_size 0", architecture="LSTM")
+def _(doc, src):
+    doc = copy.deepcopy(doc)
+    doc["config"]["hidden_size"] = 0
+    return doc
+
+
 @kind("config.huge_size", "W-3", "weight_count", "a size of 10**9 with the blob of a small model ([W-5])",
       architecture=["Linear", "LSTM"])
 def _(doc, src):
@@ -388,6 +402,49 @@ def _(doc, src):
 def _first_array(doc: dict) -> tuple[dict, dict]:
     doc = copy.deepcopy(doc)
     return doc, arrays_of(doc)[0]
+
+
+@kind("wavenet.layers.empty", "WN-1", "schema", "config.layers is []", architecture="WaveNet")
+def _(doc, src):
+    doc = copy.deepcopy(doc)
+    doc["config"]["layers"] = []
+    return doc
+
+
+@kind("wavenet.array.dilations.empty", "WN-ARR-1", "schema", "layers[0].dilations is []", architecture="WaveNet")
+def _(doc, src):
+    doc, arr = _first_array(doc)
+    arr["dilations"] = []
+    return doc
+
+
+@kind("wavenet.activation.empty_array", "WN-ARR-4", "schema", "activation is []", architecture="WaveNet")
+def _(doc, src):
+    doc, arr = _first_array(doc)
+    arr["activation"] = []
+    return doc
+
+
+@kind("wavenet.layer1x1.groups_missing", "WN-ARR-9", "schema", 'layer1x1 is {"active": true}', architecture="WaveNet")
+def _(doc, src):
+    doc, arr = _first_array(doc)
+    arr["layer1x1"] = {"active": True}
+    return doc
+
+
+@kind("wavenet.head1x1.inactive_without_out_channels", "WN-ARR-10", "schema",
+      'head1x1 is {"active": false, "groups": 1}', architecture="WaveNet")
+def _(doc, src):
+    doc, arr = _first_array(doc)
+    arr["head1x1"] = {"active": False, "groups": 1}
+    return doc
+
+
+@kind("wavenet.groups_input.zero", "WN-ARR-11", "schema", "groups_input 0", architecture="WaveNet")
+def _(doc, src):
+    doc, arr = _first_array(doc)
+    arr[src.choice(["groups_input", "groups_input_mixin"], "key")] = 0
+    return doc
 
 
 @kind("wavenet.head_scale.missing", "WN-3", "schema", "config.head_scale is missing", architecture="WaveNet",
@@ -578,6 +635,17 @@ def _(doc, src):
     return doc
 
 
+@kind("wavenet.post_head.prelu.slope_count", "WN-HEAD-3", "consistency",
+      "a post-stack PReLU with one slope more than its input width", architecture="WaveNet",
+      features={"wavenet.post_head"})
+def _(doc, src):
+    doc = copy.deepcopy(doc)
+    last = arrays_of(doc)[-1]
+    width = last["head"]["out_channels"] if last.get("head") is not None else last["head_size"]
+    doc["config"]["head"]["activation"] = {"type": "PReLU", "negative_slopes": [0.1] * (width + 1)}
+    return doc
+
+
 @kind("wavenet_condition_dsp.container", "WN-COND-1", "consistency", "the condition_dsp is a SlimmableContainer",
       architecture="WaveNet", features={"wavenet.condition_dsp"})
 def _(doc, src):
@@ -600,6 +668,13 @@ def _(doc, src):
     model["config"]["condition_dsp"] = {"version": "0.5.0", "architecture": "Linear",
                                         "config": {"receptive_field": 1, "bias": False, "in_channels": width,
                                                    "out_channels": width}, "weights": [1.0]}
+    return doc
+
+
+@kind("wavenet_slimmable.true", "WN-SLIM-1", "schema", "slimmable is true", architecture="WaveNet")
+def _(doc, src):
+    doc, arr = _first_array(doc)
+    arr["slimmable"] = True
     return doc
 
 

@@ -49,9 +49,6 @@ class Source(abc.ABC):
     def seed(self, label: str) -> int:
         return self.integer(0, SEED_LIMIT, label)
 
-    def subset(self, options: Sequence[T], label: str, p: float = 0.5) -> list[T]:
-        return [o for o in options if self.boolean(f"{label}: {o}", p)]
-
 
 class RandomSource(Source):
     """Choices from `random.Random(seed).random()`, whose sequence Python guarantees across versions."""

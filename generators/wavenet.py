@@ -216,7 +216,7 @@ def build(src: Source, plan: Plan, slot: Slot) -> Draft:
     arrays = [_structure(src, assigned[a], a, S, slim[a], slimmable_model,
                          head_kernel_ok=not (slot.exact_rf and a < n - 1)) for a in range(n)]
     for a, arr in enumerate(arrays):
-        _widths(src, arr, [1], label=f"array {a}")
+        _widths(src, arr, 1, label=f"array {a}")
     head = _post_head(src, arrays[-1], out_ch) if post_head else None
     _chain(src, arrays, in_ch, S, out_ch, head)
     head_scale = _head_scale(src)
@@ -246,10 +246,7 @@ def packed_variants(src: Source, plan: Plan, count: int, size: str) -> list[Draf
     assigned = _assign(src, want, [False] * n)
     post_head = "wavenet.post_head" in want
     structures = [_structure(src, assigned[a], a, S, False, False) for a in range(n)]
-    scales = list(range(1, count + 1))
-    per_array = []
-    for a, arr in enumerate(structures):
-        per_array.append(_widths(src, arr, scales, label=f"array {a}"))
+    per_array = [_widths(src, arr, count, label=f"array {a}") for a, arr in enumerate(structures)]
     head_scale = _head_scale(src)
     head_template = _post_head(src, structures[-1], 1) if post_head else None
     drafts = []
@@ -439,8 +436,8 @@ def _secondary(src: Source, label: str, tags: set[str], per_channel_ok: bool) ->
     return activations.draw(src, label, per_channel_ok=per_channel_ok)
 
 
-def _widths(src: Source, arr: Array, scales: list[int], label: str) -> list[tuple[int, int, int]]:
-    """Draw (C, B, H1) for each scale (one per packed variant, channels strictly increasing) and set the
+def _widths(src: Source, arr: Array, variants: int, label: str) -> list[tuple[int, int, int]]:
+    """Draw (C, B, H1) for each variant (packed submodels, channels strictly increasing) and set the
     first on `arr`. Every width is a multiple of what the group counts need ([WN-ARR-16])."""
     unit_c = [arr.gi]
     unit_b = []
@@ -468,7 +465,7 @@ def _widths(src: Source, arr: Array, scales: list[int], label: str) -> list[tupl
     top = 6
     k = src.integer(2 if arr.slimmable else 1, max(2, top // uc), f"{label} channels / {uc}")
     out = []
-    for i, _ in enumerate(scales):
+    for i in range(variants):
         if i:
             k += src.integer(1, 2, f"{label} variant {i} channel step")
         C = uc * k

@@ -37,10 +37,6 @@ class Tensor:
         return int(np.prod(self.shape)) if self.shape else 1
 
 
-def count(tensors) -> int:
-    return sum(t.size for t in tensors)
-
-
 def offsets(tensors) -> dict[str, tuple[int, int]]:
     """name -> (start, stop) in the blob."""
     out, at = {}, 0
