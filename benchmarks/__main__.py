@@ -88,8 +88,9 @@ def table(records: list[dict]) -> str:
                      number(r["reference_s_per_s"]), number(r["trainer_s_per_s"]), number(r["ratio"], 2),
                      number(versus_batch, 2), number(r["peak_rss_mb"], 0)))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(cell.ljust(w) if i < 3 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
-                     for row in rows)
+    aligned = [[cell.ljust(w) if i < 3 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))]
+               for row in rows]  # text columns to the left, numbers to the right
+    return "\n".join("  ".join(row) for row in aligned)
 
 
 def main(argv=None) -> int:

@@ -75,7 +75,8 @@ class Case:
 
 
 CASES = (
-    Case("a1_standard", "WaveNet A1 standard (wavenet_a1_standard.nam)", lambda: shared_model("wavenet_a1_standard.nam")),
+    Case("a1_standard", "WaveNet A1 standard (wavenet_a1_standard.nam)",
+         lambda: shared_model("wavenet_a1_standard.nam")),
     Case("a2_full", "WaveNet A2 full (A2.nam, submodel 1)", lambda: container_submodel("A2.nam", 1)),
     Case("a2_lite", "WaveNet A2 lite (A2.nam, submodel 0)", lambda: container_submodel("A2.nam", 0)),
     Case("lstm", "LSTM, 1 layer of 3 (lstm.nam)", lambda: shared_model("lstm.nam")),

@@ -130,11 +130,12 @@ class Conv:
     def __call__(self, u: np.ndarray, history: History | None = None) -> np.ndarray:
         # With one input channel the products are outer products: exact by broadcasting, and far faster
         # than matmul's non-BLAS loop for them.
-        multiply = np.multiply if self.c_in == 1 else np.matmul
-        if history is None:  # a 1×1 convolution
-            y = multiply(self.taps[0], u)
+        one_input = self.c_in == 1
+        if history is None:  # a 1×1 convolution: one product (np.dot has the least overhead)
+            y = self.taps[0] * u if one_input else np.dot(self.taps[0], u)
         else:
-            products = multiply(self.taps, history.taps(u))  # (k × out × n): [j] is W_j @ (what tap j reads)
+            inputs = history.taps(u)  # (k × in × n): [j] is what tap j multiplies
+            products = self.taps * inputs if one_input else self.taps @ inputs  # (k × out × n): W_j @ inputs[j]
             if self.c_out > 1 or u.shape[1] > 1:
                 y = np.add.reduce(products, axis=0)  # Σ_j, in the order of j
             else:  # NumPy would sum a lone element pairwise: keep the order of j for every block length

@@ -9,7 +9,10 @@ import numpy as np
 from .container import ContainerConfig
 from .envelope import ModelSpec
 
-CHUNK = 8192  # batch processing runs blocks of this many samples, so memory stays bounded
+# Batch processing runs blocks of this many samples, so memory stays bounded. Small enough that a
+# block's signals stay in cache and a 16-channel product stays a "small" matrix for BLAS; large
+# enough that the per-block Python overhead is small (docs/benchmarks.md).
+CHUNK = 3072
 INITIAL_STATES = ("silent", "cold")  # [STATE-4] and [STATE-2]
 FULL_SIZE = 1.0
 
