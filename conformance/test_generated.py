@@ -13,14 +13,15 @@ import json
 
 import numpy as np
 import pytest
-from hypothesis import assume, given, note, strategies as st
+from hypothesis import Phase, assume, given, note, settings, strategies as st
+from hypothesis.errors import Unsatisfiable
 
 import generators
 import nam_reference
 from conformance.adapters import Rejected, Unsupported
 from conformance.helpers import assert_agrees, assert_same, save_failure
 from conformance.probes import probe
-from nam_reference.features import features as feature_tags
+from nam_reference.features import features as feature_tags, registry
 
 ARCHITECTURES = {"arch.linear": "Linear", "arch.convnet": "ConvNet", "arch.lstm": "LSTM", "arch.wavenet": "WaveNet",
                  "arch.container": "SlimmableContainer"}
@@ -65,19 +66,56 @@ def test_generated_agreement(session, record):
 
     @given(document=strategy, x=generators.signals(min_length=256, max_length=SIGNAL_LENGTH))
     def check(document, x):
-        _supported(session, record, document)
-        model = nam_reference.load(document)
-        x2 = np.tile(x, (model.in_channels, 1))
-        expected = np.atleast_2d(model.process(x2, initial_state=session.initial_state))
-        note(f"features: {sorted(feature_tags(document))}")
-        with _keeping_failures(session, "generated_agreement", document, x2, expected):
-            with session.loaded(session.write_model(document)) as loaded:
-                y = loaded.render(x2)
-            assert_agrees(session, record, y, expected, what="generated file", clause="NUM-5",
-                          sample_rate=model.sample_rate)
+        _agrees(session, record, document, x, "generated_agreement")
 
     try:
         check()
+    finally:
+        _finish(record, "agreement")
+
+
+def _agrees(session, record, document, x, name: str) -> None:
+    _supported(session, record, document)
+    model = nam_reference.load(document)
+    x2 = np.tile(x, (model.in_channels, 1))
+    expected = np.atleast_2d(model.process(x2, initial_state=session.initial_state))
+    note(f"features: {sorted(feature_tags(document))}")
+    with _keeping_failures(session, name, document, x2, expected):
+        with session.loaded(session.write_model(document)) as loaded:
+            y = loaded.render(x2)
+        assert_agrees(session, record, y, expected, what="generated file", clause="NUM-5",
+                      sample_rate=model.sample_rate)
+
+
+# A feature that shows in the output only with another: a head dilation dilates nothing with a
+# head kernel of 1.
+SHOWN_WITH = {"wavenet.head_dilation": {"wavenet.head_kernel"}}
+
+
+@pytest.mark.parametrize("tag", sorted(registry()))
+@pytest.mark.clauses("NUM-5", "GEN-3")
+def test_generated_feature_agreement(session, tag, record):
+    """Files drawn to use one claimed feature, where it changes the output, agree with the
+    reference: every feature is exercised, whatever the fixtures happen to cover. A failing file
+    is reported as drawn, not shrunk: the feature it was drawn for already names the fault."""
+    wanted = {tag} | SHOWN_WITH.get(tag, set())
+    record.update(check="agreement", case="generated", features=sorted(wanted))
+    session.require(wanted)
+    try:
+        strategy = generators.nam_files(architecture=_architectures(session), features=wanted)
+    except ValueError:
+        pytest.skip(f"NOT APPLICABLE: no file of a claimed architecture uses {tag}")
+
+    @settings(max_examples=max(4, settings().max_examples // 10),
+              phases=[Phase.explicit, Phase.reuse, Phase.generate])
+    @given(document=strategy, x=generators.signals(min_length=256, max_length=SIGNAL_LENGTH))
+    def check(document, x):
+        _agrees(session, record, document, x, f"generated_feature_{tag}")
+
+    try:
+        check()
+    except Unsatisfiable:
+        pytest.skip(f"NOT APPLICABLE: every file drawn with {tag} also used a feature the implementation does not claim")
     finally:
         _finish(record, "agreement")
 

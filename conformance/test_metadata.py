@@ -69,3 +69,21 @@ def test_reported_loudness_forms(session, case, form, record):
     assert reported is not ... and reported == (None if expected is None else pytest.approx(expected, rel=1e-6)), (
         f"[META-5] loudness stored as {form} ({'absent' if value is ... else json.dumps(value)}) was reported as "
         f"{reported!r}")
+
+
+@pytest.mark.cases("slimmable")
+@pytest.mark.clauses("LOUD-7", "META-5", "DIV-25")
+def test_reported_container_loudness(session, case, record):
+    """A container without a loudness of its own reports its last submodel's ([LOUD-7]), not none."""
+    describe(record, case, "reported_facts")
+    session.require(case.features, reports="loudness")
+    if not case.model.is_container:
+        pytest.skip(f"{NOT_APPLICABLE}: not a container")
+    document = copy.deepcopy(json.loads(case.model_path.read_bytes()))
+    (document.get("metadata") or {}).pop("loudness", None)
+    last = document["config"]["submodels"][-1]["model"]
+    last["metadata"] = dict(last.get("metadata") or {}, loudness=-17.25)
+    with session.loaded(session.write_model(document)) as model:
+        reported = model.info().get("loudness", ...)
+    assert reported == pytest.approx(-17.25, rel=1e-6), (
+        f"[LOUD-7] a container without a loudness whose last submodel stores -17.25 reported {reported!r}")
