@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -17,3 +18,16 @@ def shared_path(*parts: str) -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"the shared example models are not beside the checkout ({SHARED} is absent)")
     return SHARED.joinpath(*parts)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The kill table of tests/test_mutants.py, when mutants ran (rows come from every xdist worker)."""
+    rows = [json.loads(value) for reports in terminalreporter.stats.values() for report in reports
+            if getattr(report, "when", None) == "call"
+            for key, value in report.user_properties if key == "mutant_kill"]
+    if rows:
+        from test_mutants import kill_table
+
+        terminalreporter.write_sep("=", "mutant kill table")
+        for line in kill_table(rows):
+            terminalreporter.write_line(line)
