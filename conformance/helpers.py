@@ -102,21 +102,37 @@ def plot_failure(path: Path, y, reference, sample_rate: float, title: str) -> No
 
 
 def save_failure(session, test_name: str, document: dict, x: np.ndarray, expected: np.ndarray,
-                 note: str, size: float | None = None) -> None:
-    """Write a failing generated case as a fixture folder (--save-failures); shrinking overwrites it,
-    so the folder ends up holding the minimal example."""
+                 note: str, size: float | None = None, clause: str | None = None) -> None:
+    """Write a failing generated case as a fixture folder (--save-failures) following
+    spec/case.schema.json; shrinking overwrites it, so the folder ends up holding the minimal example."""
     target = session.options.get("save_failures")
     if not target:
         return
+    from nam_reference.features import features as feature_tags
+
+    from .metrics import TIERS
+
     folder = Path(target) / _safe(test_name)
     folder.mkdir(parents=True, exist_ok=True)
     model = json.dumps(document).encode()
     (folder / "model.nam").write_bytes(model)
     np.ascontiguousarray(np.atleast_2d(x).T, dtype="<f4").tofile(folder / "input.f32")
     np.ascontiguousarray(np.atleast_2d(expected).T, dtype="<f4").tofile(folder / "expected.f32")
+    case_id = f"saved.{_safe(test_name).lower()}.{hashlib.sha256(model).hexdigest()[:10]}"
     (folder / "case.json").write_text(json.dumps({
-        "id": f"saved.{_safe(test_name)}.{hashlib.sha256(model).hexdigest()[:10]}",
-        "size": size, "initial_state": session.initial_state, "note": note,
-        "provenance": "shrunk failing example written by the conformance suite (--save-failures); expected "
-                      "output computed by nam_reference",
+        "id": case_id,
+        "description": note,
+        "architecture": document["architecture"],
+        "features": sorted(feature_tags(document)),
+        "clauses": [clause] if clause else [],
+        "size": size,
+        "initial_state": session.initial_state,
+        "tolerance": {**dict(zip(("max_error", "esr", "mel_db"), TIERS[session.required_tier])),
+                      "reason": f"the {session.required_tier} tier of [NUM-5], which the implementation failed"},
+        "provenance": {
+            "model": "a shrunk failing example of the conformance suite's generators (--save-failures)",
+            "input": "drawn by the generators' signal strategy",
+            "expected": f"nam_reference, float32, {session.initial_state} initial state",
+            "cross_checks": ["none yet: re-derive the expected output before adding the case to fixtures/"],
+        },
     }, indent=1))

@@ -15,9 +15,10 @@ from pathlib import Path
 import numpy as np
 
 import nam_reference
+from conformance.metrics import TIERS
 from nam_reference.features import features, registry
 
-STRICT = {"max_error": 1e-5, "esr": 1e-9, "mel_db": 0.01,
+STRICT = {**dict(zip(("max_error", "esr", "mel_db"), TIERS["strict"])),
           "reason": "the strict tier of [NUM-5]: binary32 arithmetic in any summation order"}
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 FILES = ("model.nam", "input.f32", "expected.f32", "case.json")

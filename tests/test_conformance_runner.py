@@ -263,3 +263,20 @@ def test_probe_finds_a_linear_filters_receptive_field():
     assert not wrong_short.outside_unchanged  # a change 4 samples back still moves the output
     wrong_long = probe(lambda x: model.process(x), 6)
     assert not wrong_long.inside_changed  # nothing 5 samples back matters
+
+
+def test_saved_failures_are_fixture_folders(tmp_path):
+    """--save-failures writes what fixtures/ holds, with a case.json that follows spec/case.schema.json."""
+    from types import SimpleNamespace
+
+    from conformance.helpers import save_failure
+
+    session = SimpleNamespace(options={"save_failures": str(tmp_path)}, initial_state="silent", required_tier="strict")
+    document = linear([0.5, 0.25], bias=0.0)
+    x = np.arange(4, dtype=np.float32)
+    save_failure(session, "test_generated_agreement", document, x, x, note="max error 0.3", clause="NUM-5")
+    folder = tmp_path / "test_generated_agreement"
+    assert sorted(p.name for p in folder.iterdir()) == ["case.json", "expected.f32", "input.f32", "model.nam"]
+    case = json.loads((folder / "case.json").read_text())
+    jsonschema.Draft202012Validator(json.loads((ROOT / "spec" / "case.schema.json").read_text())).validate(case)
+    assert nam_reference.validate(folder / "model.nam").ok and case["features"] == ["arch.linear", "env.metadata_absent", "linear.bias"]

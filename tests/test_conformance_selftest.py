@@ -1,0 +1,68 @@
+"""The conformance suite's self-test: against the reference it passes, and every adapter mode gives the
+same verdicts on the same checks (JSON lines and render commands run a representative subset)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ADAPTERS = ROOT / "conformance" / "adapters"
+# A few fixture cases that between them use every architecture and the trickier WaveNet features.
+SUBSET = " or ".join(["hand.linear", "hand.convnet_batchnorm", "hand.lstm", "hand.wavenet_gated",
+                      "wavenet.film.layer1x1_post", "wavenet.condition_dsp", "hand.container.at_threshold",
+                      "hand.slimmable.narrow", "invalid_file_rejected and wavenet"])
+# Every rendering of a render command is a new process: its subset is smaller.
+COMMAND_SUBSET = "hand.linear or hand.wavenet_gated or hand.container.at_threshold"
+MODES = {
+    "plugin": ["--impl", str(ADAPTERS / "reference.py")],
+    "json-lines": ["--impl", f"{sys.executable} {ADAPTERS / 'reference_jsonl.py'}"],
+    "render-command": ["--capabilities", str(ADAPTERS / "render_tool.json"), "--impl",
+                       f"cmd:{sys.executable} {ADAPTERS / 'render_tool.py'} {{model}} {{input}} {{output}} "
+                       f"--block {{block}} --size {{size}}"],
+}
+
+
+def run_suite(tmp_path: Path, name: str, args: list[str], selection: str | None) -> dict:
+    report = tmp_path / f"{name}.json"
+    command = [sys.executable, "-m", "pytest", "conformance", "-q", "-p", "no:cacheprovider", "-n", "2",
+               "--report-json", str(report), *args, "-k", f"not generated and ({selection})" if selection else
+               "not generated"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "HYPOTHESIS_PROFILE": "ci"})
+    assert report.exists(), f"the suite wrote no report (exit {done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-2000:]}"
+    return json.loads(report.read_text())
+
+
+def statuses(report: dict) -> dict[str, str]:
+    return {r["id"]: r["status"] for r in report["results"]}
+
+
+@pytest.fixture(scope="module")
+def plugin_subset(tmp_path_factory):
+    return run_suite(tmp_path_factory.mktemp("plugin"), "plugin", MODES["plugin"], SUBSET)
+
+
+def test_the_reference_passes_the_subset_as_a_plugin(plugin_subset):
+    counts = plugin_subset["counts"]
+    assert counts.get("PASS", 0) > 300 and not counts.get("FAIL") and not counts.get("ERROR"), counts
+    assert plugin_subset["verdict"].startswith("VERDICT: CONFORMANT")
+
+
+@pytest.mark.parametrize("mode", ["json-lines", "render-command"])
+def test_every_adapter_mode_gives_the_same_verdicts(tmp_path, plugin_subset, mode):
+    """The same checks give the same statuses; a render command has no state or facts, so the checks
+    that need them are NOT APPLICABLE for it, never passed."""
+    other = statuses(run_suite(tmp_path, mode, MODES[mode], COMMAND_SUBSET if mode == "render-command" else SUBSET))
+    reference = {i: s for i, s in statuses(plugin_subset).items() if i in other}
+    assert set(other) == set(reference) and len(other) > 100
+    differing = {i: (reference[i], other[i]) for i in reference if reference[i] != other[i]}
+    if mode == "render-command":
+        differing = {i: pair for i, pair in differing.items() if pair != ("PASS", "NOT APPLICABLE")}
+    assert not differing, differing
+    assert not {s for s in other.values()} & {"FAIL", "ERROR"}
