@@ -99,7 +99,7 @@ def test_generated_feature_agreement(session, tag, record):
     reference: every feature is exercised, whatever the fixtures happen to cover. A failing file
     is reported as drawn, not shrunk: the feature it was drawn for already names the fault."""
     wanted = {tag} | SHOWN_WITH.get(tag, set())
-    record.update(check="agreement", case="generated", features=sorted(wanted))
+    record.update(check="agreement", case="generated", features=sorted(wanted), features_seen=set(wanted))
     session.require(wanted)
     try:
         strategy = generators.nam_files(architecture=_architectures(session), features=wanted)
