@@ -197,7 +197,12 @@ class Stream:
             self._key, self._state = key, self.model.initial_state(key, self.initial_state)
         if x2.shape[1] == 0:
             return np.zeros((self.model.out_channels, 0), dtype=self.model.dtype)  # [STREAM-5]
-        return self.model._network(self._key).process(x2, self._state)
+        network = self.model._network(self._key)
+        if x2.shape[1] <= CHUNK:
+            return network.process(x2, self._state)
+        # A longer block runs in CHUNK-sized pieces, like a whole signal: bounded memory ([STREAM-4]).
+        return np.concatenate([network.process(x2[:, start:start + CHUNK], self._state)
+                               for start in range(0, x2.shape[1], CHUNK)], axis=1)
 
 
 def _as_channels(x, channels: int, dtype) -> np.ndarray:
