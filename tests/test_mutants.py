@@ -28,8 +28,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 MUTANTS = ROOT / "tests" / "mutants"
-FIELDS = ("Catalogue", "Caught by", "Run", "Status")
-KILL_PROPERTY = "mutant_kill"
+FIELDS = ("Catalogue", "Caught by", "Run", "Status")  # the last is optional
+KILL_PROPERTY = "mutant_kill"  # the user property tests/conftest.py builds the kill table from
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,7 +61,7 @@ def parse(path: Path) -> Mutant:
     """Read a mutant's docstring fields (`Field: value` lines)."""
     source = path.read_text(encoding="utf-8")
     docstring = re.search(r'"""(.*?)"""', source, re.S).group(1)
-    fields = dict(re.findall(r"^(Catalogue|Caught by|Run|Status): (.+)$", docstring, re.M))
+    fields = dict(re.findall(rf"^({'|'.join(FIELDS)}): (.+)$", docstring, re.M))
     missing = [f for f in FIELDS[:3] if f not in fields]
     if missing:
         raise ValueError(f"{path.name}: the docstring lacks {', '.join(missing)}")
