@@ -89,7 +89,7 @@ class LayerArray:
                          dilation=arr.head_dilation, dtype=dtype)  # [WN-FWD-3]
         self.head_path_width = arr.head_path_width
         # Without FiLM on the condition path, every layer's mixin term is W_mixin @ c: one product of the
-        # layers' stacked dense (Z_l × S) matrices gives them all, rows[l] being layer l's.
+        # layers' stacked dense (Z_l × S) matrices gives them all; mixin_rows[l] are layer l's rows.
         self.stacked_mixin = None
         if arr.film("input_mixin_pre") is None and arr.film("input_mixin_post") is None:
             stacked = np.concatenate([layer.mixin.taps[0] for layer in self.layers])
