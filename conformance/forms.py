@@ -2,7 +2,7 @@
 
 Each function returns a rewritten copy of a document, or None when the rewrite does not apply.
 They probe the parsing rules engines have got wrong: key order, integral floats, versions,
-explicit defaults and nulls, unknown keys, legacy and newer WaveNet key forms.
+explicit defaults and nulls, nulls left out, unknown keys, legacy and newer WaveNet key forms.
 """
 
 from __future__ import annotations
@@ -120,6 +120,28 @@ def explicit_defaults(document):
     return doc if changed else None
 
 
+def nulls_omitted(document):
+    """[JSON-8], [META-1]: an optional key whose value is null means the same as the key being absent
+    (null entries of a per-layer secondary_activation list stay: a list keeps its length)."""
+    doc = copy.deepcopy(document)
+    changed = False
+
+    def drop(mapping, keys):
+        nonlocal changed
+        for key in keys:
+            if key in mapping and mapping[key] is None:
+                del mapping[key]
+                changed = True
+
+    for model in models(doc):
+        drop(model, ("metadata",))
+        if model["architecture"] == "WaveNet":
+            drop(model["config"], ("head", "condition_dsp"))
+            for layer in model["config"]["layers"]:
+                drop(layer, ("head", "slimmable", "gating_mode", "secondary_activation"))
+    return doc if changed else None
+
+
 def newer_wavenet_keys(document):
     """[WN-ARR-3], [WN-ARR-13], [WN-ARR-5]: legacy keys rewritten in the newer forms."""
     doc = copy.deepcopy(document)
@@ -172,6 +194,7 @@ FORMS = {
     "unknown_keys": ("JSON-9", unknown_keys),
     "number_forms": ("JSON-6", number_forms),
     "explicit_defaults": ("JSON-8", explicit_defaults),
+    "nulls_omitted": ("JSON-8", nulls_omitted),
     "newer_wavenet_keys": ("WN-ARR-3", newer_wavenet_keys),
     "older_wavenet_keys": ("WN-ARR-13", older_wavenet_keys),
 }

@@ -234,14 +234,16 @@ def test_statuses_matrix_and_verdict():
 
 def _wavenet(newer: bool) -> dict:
     layer = {"input_size": 1, "condition_size": 1, "channels": 2, "dilations": [1, 2], "activation": "Tanh"}
-    if newer:
+    config = {"layers": [layer], "head_scale": 0.5}
+    if newer:  # as the trainer writes it: nulls for the absent post-stack head and slimmable settings
         layer.update(kernel_sizes=[2, 2], head={"out_channels": 1, "kernel_size": 1, "bias": True},
-                     gating_mode=["none", "none"])
+                     gating_mode=["none", "none"], secondary_activation=[None, None], slimmable=None)
+        config["head"] = None
     else:
         layer.update(kernel_size=2, gated=False, head_size=1, head_bias=True)
     count = 2 + 2 * (2 * 2 * 2 + 2 + 2 + 4 + 2) + 2 + 1 + 1
     return {"version": "0.6.0", "architecture": "WaveNet", "sample_rate": 48000,
-            "config": {"layers": [layer], "head_scale": 0.5}, "weights": np.linspace(-0.9, 0.9, count).tolist()}
+            "config": config, "weights": np.linspace(-0.9, 0.9, count).tolist()}
 
 
 @pytest.mark.parametrize("form", list(FORMS))
