@@ -1,5 +1,6 @@
-"""The fixture corpus (fixtures/MANIFEST.json, fixtures/cases/): layout, checksums, features, and expected
-outputs cross-checked without trusting the reference that wrote them.
+"""The fixture corpus (fixtures/MANIFEST.json, fixtures/cases/): layout, checksums, features, the key
+forms the files are written in, features that matter to the output, and expected outputs cross-checked
+without trusting the reference that wrote them.
 
 The expected outputs come from nam_reference. They are checked against outputs worked out by hand (the
 `hand.*` cases), against tests/naive.py (a loop-based float64 interpreter written from the spec alone),
@@ -24,6 +25,7 @@ import nam_reference
 from nam_reference import audio
 from conftest import ROOT
 from conformance.metrics import compare
+from generators import ablation
 from nam_reference.features import features, registry
 
 FIXTURES = ROOT / "fixtures"
@@ -109,6 +111,101 @@ def test_the_corpus_covers_every_architecture_feature_and_realistic_shape():
     assert total < 5_000_000, "the committed corpus must stay a few MB"
 
 
+# How the files are written: as the trainer exports them, except where a case is about another form.
+
+FILM_KEYS = tuple(f"{slot}_film" for slot in naive.FILM_SLOTS)
+
+
+def models(document: dict):
+    """The document and every model nested in it."""
+    yield document
+    config = document["config"]
+    if isinstance(config.get("condition_dsp"), dict):
+        yield from models(config["condition_dsp"])
+    for entry in config.get("submodels", []):
+        yield from models(entry["model"])
+
+
+def wavenets():
+    """(case id, WaveNet model) for every WaveNet of the corpus, nested ones included."""
+    return [(i, m) for i in IDS for m in models(load_case(i)[1]) if m["architecture"] == "WaveNet"]
+
+
+def test_every_wavenet_writes_the_head_key():
+    """The trainer writes `"head": null` when there is no post-stack head; absence is asked for by the
+    equivalent forms of the conformance suite (conformance/forms.py: nulls_omitted)."""
+    assert all("head" in m["config"] for _, m in wavenets())
+
+
+def test_wavenets_use_the_trainer_forms_unless_their_case_is_about_another():
+    for case_id, model in wavenets():
+        for raw in model["config"]["layers"]:
+            n = len(raw["dilations"])
+            if case_id != "wavenet.kernel_size":
+                assert isinstance(raw.get("kernel_sizes"), list), case_id
+            if case_id != "wavenet.legacy_head":
+                assert isinstance(raw.get("head"), dict) and "head_size" not in raw, case_id
+            if case_id != "wavenet.gated_legacy":
+                assert "gated" not in raw, case_id
+                assert all(isinstance(raw[k], list) and len(raw[k]) == n
+                           for k in ("activation", "gating_mode", "secondary_activation")), case_id
+                assert all((s is None) == (m == "none") for m, s in zip(raw["gating_mode"], raw["secondary_activation"]))
+            for key in FILM_KEYS:
+                if key in raw and case_id != "wavenet.film.implicit_active":
+                    assert isinstance(raw[key], dict) and set(raw[key]) == {"active", "shift", "groups"}, (case_id, key)
+
+
+def test_optional_keys_stay_absent_in_some_wavenets():
+    """The trainer writes every key; the fixtures leave some out, so that absence stays covered."""
+    arrays = [raw for _, m in wavenets() for raw in m["config"]["layers"]]
+    for key in ("bottleneck", "layer1x1", "head1x1", "groups_input", "groups_input_mixin", "gating_mode",
+                "slimmable") + FILM_KEYS:
+        assert any(key not in raw for raw in arrays), key
+    assert any("condition_dsp" not in m["config"] for _, m in wavenets())
+
+
+# Features that matter: removing one (generators.ablation: the feature replaced by its default, an
+# activation by the identity) changes the output of the model the case runs, by more than an
+# implementation could be off while still agreeing.
+
+REMOVALS = [(e["id"], tag) for e in ENTRIES
+            for tag in ablation.removals(load_case(e["id"])[1], e["size"])]
+
+
+@pytest.mark.parametrize("case_id, tag", REMOVALS, ids=[f"{i}-{t}" for i, t in REMOVALS])
+def test_removing_a_feature_changes_the_output_noticeably(case_id, tag):
+    meta, doc, x, y = load_case(case_id)
+    variant = ablation.without(doc, tag)
+    assert tag not in features(variant)
+    out = np.atleast_2d(nam_reference.load(variant).process(x, size=meta["size"]))
+    assert compare(out, y).max_error >= ablation.NOTICEABLE
+
+
+def test_every_case_about_a_removable_feature_is_checked_without_it():
+    removable = sorted(t for t in registry() if ablation.defined(t))
+    assert removable and all((t, t) in REMOVALS for t in removable)
+
+
+def test_the_rewrites_remove_features_by_hand():
+    """The rewrites on a hand-written file: a head dilation, a head kernel, a FiLM with its weights, Tanh."""
+    layer = {"input_size": 1, "condition_size": 1,
+             "head": {"out_channels": 1, "kernel_size": 2, "bias": False, "head_dilation": 2},
+             "channels": 1, "kernel_sizes": [1], "dilations": [1], "activation": ["Tanh"], "conv_pre_film": {"shift": False}}
+    # rechannel; conv and its bias; mixin; layer1x1 and its bias; the FiLM's scale and its bias; head taps; head scale
+    weights = [2.0, 0.5, 0.1, 0.25, 0.75, 0.05, 1.5, 0.3, 1.1, 0.6, 0.5]
+    doc = naive.wavenet_document([layer], weights)
+    undilated = ablation.without(doc, "wavenet.head_dilation")
+    assert undilated["config"]["layers"][0]["head"] == {"out_channels": 1, "kernel_size": 2, "bias": False}
+    assert undilated["weights"] == weights
+    one_tap = ablation.without(doc, "wavenet.head_kernel")
+    assert one_tap["config"]["layers"][0]["head"] == {"out_channels": 1, "kernel_size": 1, "bias": False}
+    assert one_tap["weights"] == weights[:8] + [0.6, 0.5]  # the newest tap stays ([CONV-4])
+    plain = ablation.without(doc, "wavenet.film.conv_pre")
+    assert "conv_pre_film" not in plain["config"]["layers"][0] and plain["weights"] == weights[:6] + weights[8:]
+    assert ablation.without(doc, "act.tanh")["config"]["layers"][0]["activation"] == [ablation.IDENTITY]
+    assert ablation.without(doc, "act.relu") is None and ablation.without(doc, "wavenet.post_head") is None
+
+
 # The expected outputs.
 
 @pytest.mark.parametrize("case_id", IDS)
@@ -162,8 +259,13 @@ def hand_linear(x):
     return [0.125 + past(x, t, 0) + 0.5 * past(x, t, 1) - 0.25 * past(x, t, 2) for t in range(len(x))]
 
 
-def hand_convnet(x):  # y = 2 relu(0.5 x[t-2] + 1.0 x[t] - 0.1) + 0.25; tap 0 reads the oldest sample
-    return [2.0 * max(0.5 * past(x, t, 2) + past(x, t, 0) - 0.1, 0.0) + 0.25 for t in range(len(x))]
+def hand_convnet(x):  # two blocks (taps: oldest first), ReLU, then y = 2 g + 0.25
+    def h(t):  # dilation 2, bias 0.1: h = relu(0.1) = 0.1 in the silent past, where the cold state has 0
+        return max(0.5 * past(x, t, 2) + past(x, t, 0) + 0.1, 0.0)
+
+    def g(t):  # dilation 1 over h, bias 0.05
+        return max(-0.5 * h(t - 1) + h(t) + 0.05, 0.0)
+    return [2.0 * g(t) + 0.25 for t in range(len(x))]
 
 
 def hand_convnet_batchnorm(x):  # v = 0.5 x[t-1] + x[t]; (v - 0.1) / sqrt(4 + 0) * 2 - 0.5; tanh; 1.5 · + 0
@@ -184,13 +286,17 @@ def hand_lstm(x):
     return out
 
 
-def hand_wavenet(x):  # rechannel 1.5; conv taps (0.5 at t-2, -1.0 at t) + 0.1; mixin 0.25; head 2.0 - 0.2; scale 0.5
-    return [0.5 * (2.0 * math.tanh(0.5 * 1.5 * past(x, t, 2) - 1.0 * 1.5 * past(x, t, 0) + 0.1 + 0.25 * past(x, t, 0))
-                   - 0.2) for t in range(len(x))]
+def hand_wavenet(x):  # rechannel 1.5; conv taps (0.5 at t-2, -1.0 at t) + 0.1; mixin 0.25; layer1x1 unused
+    def a(t):  # tanh(0.1) in the silent past, where the cold state has 0
+        return math.tanh(0.5 * 1.5 * past(x, t, 2) - 1.0 * 1.5 * past(x, t, 0) + 0.1 + 0.25 * past(x, t, 0))
+    return [0.5 * (0.4 * a(t - 1) + 2.0 * a(t) - 0.2) for t in range(len(x))]  # head taps (0.4, 2.0) - 0.2; scale 0.5
 
 
-def hand_wavenet_gated(x):  # z = (1.0 x + 0.3 x, 0.5 x + 0.2 - 0.4 x); a = tanh(z0) σ(z1); head 1.0; scale 1.0
-    return [math.tanh(1.3 * v) * sigmoid(0.1 * v + 0.2) for v in map(float, x)]
+def hand_wavenet_gated(x):  # z = (1.0 x + 0.1 + 0.3 x, 0.5 x + 0.2 - 0.4 x); a = tanh(z0) σ(z1); scale 1.0
+    def a(t):
+        v = past(x, t, 0)
+        return math.tanh(1.3 * v + 0.1) * sigmoid(0.1 * v + 0.2)
+    return [-0.5 * a(t - 1) + 1.0 * a(t) + 0.05 for t in range(len(x))]  # head taps (-0.5, 1.0) + 0.05
 
 
 def hand_slimmable_narrow(x):  # width 1: rechannel 1.0, conv 0.5 + 0.1, mixin 0.25, head 1.0, scale 0.8
@@ -332,8 +438,8 @@ def trainer_document(doc: dict, size=None, condition: bool = False) -> dict:
         return {"architecture": "LSTM", "config": {k: config[k] for k in keys}, "weights": doc["weights"]}
     if arch != "WaveNet":
         raise Unsupported(f"the trainer's importer has no {arch}")
-    if sum(bool(a.get("slimmable")) for a in config["layers"]) > 1:
-        raise Unsupported("the trainer slims one layer array only ([DIV-15])")
+    if any(a.get("slimmable") for a in config["layers"]) and len(config["layers"]) > 1:
+        raise Unsupported("the trainer slims models of one layer array only ([DIV-15])")
     layers = [_array_for_trainer(a) for a in config["layers"]]
     head = config.get("head")
     out_channels = layers[-1]["head"]["out_channels"] if head is None else head["out_channels"]

@@ -4,7 +4,7 @@ identity, wrong otherwise).
 
 Catalogue: 22 (multi-array head propagation)
 Caught by: agreement
-Run: test_agreement.py -k "test_agreement and wavenet.film.layer1x1_post"
+Run: test_agreement.py -k "test_agreement and wavenet.film.conv_pre"
 """
 
 import os

@@ -3,7 +3,7 @@ reads `negative_slope` (same shape, same weight count, different audio).
 
 Catalogue: 23 (non-A2 models silently routed to a fast path)
 Caught by: agreement
-Run: test_agreement.py -k "test_agreement and wavenet.layer1x1_inactive"
+Run: test_agreement.py -k "test_agreement and act.leaky_relu"
 """
 
 import os

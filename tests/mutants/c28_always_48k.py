@@ -3,7 +3,7 @@ thin").
 
 Catalogue: 28 (expected sample rate wrong: 48 kHz reported for every model)
 Caught by: reported_facts
-Run: test_metadata.py -k "test_reported_sample_rate and wavenet.head_kernel"
+Run: test_metadata.py -k "test_reported_sample_rate and env.sample_rate_other"
 """
 
 import os
