@@ -31,10 +31,11 @@ def run(selected, lengths, repeats: int, with_trainer: bool) -> list[dict]:
     records = []
     for case in selected:
         try:
-            has_trainer = with_trainer and cases.trainer_document(case.document()) is not None
+            doc = case.document()
         except cases.MissingModel as missing:
             print(f"skipping {case.name}: {missing}", file=sys.stderr)
             continue
+        has_trainer = with_trainer and cases.trainer_document(doc) is not None
         for seconds in lengths:
             runs = repeats if seconds <= LENGTHS[0] else 1  # a long signal is measured once
             trainer_s = None
