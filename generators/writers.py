@@ -3,8 +3,8 @@
 The trainer (neural-amp-modeler 0.13.0) writes every WaveNet with `"head": null` when it has no
 post-stack head, its version 0.7.0, per-layer lists for `kernel_sizes`, `activation`, `gating_mode`
 and `secondary_activation` (a gated or blended layer names its secondary activation, a `none`
-layer has `null`), a layer-array `head` object, and FiLM objects with all of `active`, `shift` and
-`groups`. `trainer_forms` rewrites a document into those forms without changing what it computes:
+layer has `null`), a layer-array `head` object, FiLM objects with all of `active`, `shift` and
+`groups`, and `LeakyHardtanh` (never Core's alias `LeakyHardTanh`, [DIV-7]). `trainer_forms` rewrites a document into those forms without changing what it computes:
 the weights stay as they are. Keys a document omits stay omitted (the trainer writes every key, but
 absence must stay covered), and the forms of `keep` (feature tags naming a legacy or compact form)
 stay as drawn.
@@ -27,6 +27,7 @@ ARRAY_ORDER = ("input_size", "condition_size", "head", "head_size", "head_bias",
                "secondary_activation", "slimmable")
 CONFIG_ORDER = ("layers", "head", "head_scale", "condition_dsp")
 INACTIVE_FILM = {"active": False, "shift": True, "groups": 1}
+SPELLINGS = {"LeakyHardTanh": "LeakyHardtanh"}
 
 
 def trainer_forms(document: dict, keep=frozenset()) -> dict:
@@ -55,6 +56,8 @@ def _wavenet(model: dict, keep: frozenset) -> None:
     if config.get("in_channels") == 1:  # the trainer never writes in_channels ([DIV-32])
         del config["in_channels"]
     config["layers"] = [_array(raw, keep) for raw in config["layers"]]
+    if isinstance(config["head"], dict):
+        config["head"] = dict(config["head"], activation=_spelled(config["head"]["activation"]))
     _reorder(config, CONFIG_ORDER)
 
 
@@ -65,14 +68,14 @@ def _array(raw: dict, keep: frozenset) -> dict:
         raw["kernel_sizes"] = [raw.pop("kernel_size")] * n
     if "head_size" in raw and "wavenet.legacy_head" not in keep:
         raw["head"] = {"out_channels": raw.pop("head_size"), "kernel_size": 1, "bias": raw.pop("head_bias")}
-    if not isinstance(raw["activation"], list):
-        raw["activation"] = [raw["activation"]] * n
+    raw["activation"] = [_spelled(a) for a in (raw["activation"] if isinstance(raw["activation"], list)
+                                               else [raw["activation"]] * n)]
     legacy_gated = raw.get("gating_mode") is None and raw.get("gated")
     if not (legacy_gated and "wavenet.gated_legacy" in keep):
         modes, secondaries = _gating(raw, n)
         raw.pop("gated", None)
         raw["gating_mode"] = modes
-        raw["secondary_activation"] = [None if mode == "none" else secondary or {"type": "Sigmoid"}
+        raw["secondary_activation"] = [None if mode == "none" else _spelled(secondary or {"type": "Sigmoid"})
                                        for mode, secondary in zip(modes, secondaries)]
     for slot in FILM_SLOTS:
         key = f"{slot}_film"
@@ -83,6 +86,13 @@ def _array(raw: dict, keep: frozenset) -> dict:
             raw[key] = {"active": value.get("active", True), "shift": value.get("shift", True),
                         "groups": value.get("groups", 1)}
     return _reorder(raw, ARRAY_ORDER)
+
+
+def _spelled(spec):
+    """An activation spec with the trainer's spelling of its name."""
+    if isinstance(spec, str):
+        return SPELLINGS.get(spec, spec)
+    return dict(spec, type=SPELLINGS.get(spec["type"], spec["type"]))
 
 
 def _gating(raw: dict, n: int) -> tuple[list[str], list]:

@@ -338,6 +338,14 @@ def test_every_hand_case_is_checked_by_hand():
     assert sorted(HAND) == sorted(i for i in IDS if i.startswith("hand."))
 
 
+@pytest.mark.parametrize("case_id", ["hand.convnet", "hand.wavenet", "hand.wavenet_gated"])
+def test_hand_cases_with_a_bias_before_a_convolution_tell_the_silent_past_from_a_cold_start(case_id):
+    """A bias makes a convolution's past non-zero in the silent past ([STATE-4]), zero in the cold state."""
+    meta, doc, x, y = load_case(case_id)
+    cold = np.atleast_2d(nam_reference.load(doc).process(x, initial_state="cold"))
+    assert compare(cold, y).max_error > 100 * meta["tolerance"]["max_error"]
+
+
 # Stored loudness and gain ([LOUD-2], [LOUD-3], [LOUD-5]).
 
 def stimulus():
