@@ -1,6 +1,6 @@
 """Equivalent forms of a file: rewrites that must not change what a model computes.
 
-Each function returns a rewritten copy of a document, or None when the rewrite does not apply.
+Each form takes a document and returns a rewritten copy, or None when the rewrite does not apply.
 They probe the parsing rules engines have got wrong: key order, integral floats, versions,
 explicit defaults and nulls, nulls left out, unknown keys, legacy and newer WaveNet key forms.
 """
@@ -26,6 +26,23 @@ def models(document: dict):
         yield from models(entry["model"])
 
 
+def wavenet_layers(document: dict):
+    """(config, layer array) of every WaveNet in the document."""
+    for model in models(document):
+        if model["architecture"] == "WaveNet":
+            for layer in model["config"]["layers"]:
+                yield model["config"], layer
+
+
+def rewrite(edit):
+    """A form from an in-place edit of a copy that returns whether it changed anything."""
+    def form(document):
+        doc = copy.deepcopy(document)
+        return doc if edit(doc) else None
+    form.__name__, form.__doc__ = edit.__name__, edit.__doc__
+    return form
+
+
 def reversed_key_order(document):
     """[ENV-6]: key order has no meaning."""
     def flip(value):
@@ -37,155 +54,144 @@ def reversed_key_order(document):
     return flip(document)
 
 
-def integral_floats(document):
-    """[JSON-5]: 3.0 is the integer 3 (integer keys of every config written as floats)."""
-    doc = copy.deepcopy(document)
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
+
+@rewrite
+def integral_floats(doc):
+    """[JSON-5]: 3.0 is the integer 3 (integer keys of every config written as floats)."""
     def walk(value):
         if isinstance(value, dict):
             for key, item in value.items():
-                if key == "weights" or key == "metadata":
+                if key in ("weights", "metadata"):
                     continue
-                if key in INTEGER_KEYS and isinstance(item, int) and not isinstance(item, bool):
+                if key in INTEGER_KEYS and _is_int(item):
                     value[key] = float(item)
                 elif key in INTEGER_KEYS and isinstance(item, list):
-                    value[key] = [float(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in item]
+                    value[key] = [float(v) if _is_int(v) else v for v in item]
                 else:
                     walk(item)
         elif isinstance(value, list):
             for item in value:
                 walk(item)
     walk(doc["config"])
-    return doc
+    return True
 
 
 def relabelled(version: str):
-    def rewrite(document):
+    def edit(doc):
         """[VER-4]: the version does not switch features on or off."""
-        doc = copy.deepcopy(document)
         changed = False
         for model in models(doc):
             changed |= model["version"] != version
             model["version"] = version
-        return doc if changed else None
-    rewrite.__name__ = f"version_{version}"
-    return rewrite
+        return changed
+    edit.__name__ = f"version_{version}"
+    return rewrite(edit)
 
 
-def unknown_keys(document):
+@rewrite
+def unknown_keys(doc):
     """[JSON-9]: unknown keys are ignored, wherever they are."""
-    doc = copy.deepcopy(document)
     doc["notes"] = ["unknown keys are ignored"]
     doc["config"]["x_vendor_extension"] = {"enabled": True}
     for layer in doc["config"].get("layers", []):
         layer["x_comment"] = "ignored"
-    return doc
+    return True
 
 
-def number_forms(document):
-    """[JSON-6]: integers and non-integers are the same numbers (sample rate and levels)."""
-    doc = copy.deepcopy(document)
+@rewrite
+def number_forms(doc):
+    """[JSON-6]: integers and non-integers are the same numbers (the sample rates)."""
     changed = False
     for model in models(doc):
         if "sample_rate" in model:
             rate = model["sample_rate"]
-            model["sample_rate"] = float(rate) if isinstance(rate, int) else (int(rate) if float(rate).is_integer() else rate)
+            model["sample_rate"] = float(rate) if _is_int(rate) else (int(rate) if float(rate).is_integer() else rate)
             changed = True
-    return doc if changed else None
+    return changed
 
 
-def explicit_defaults(document):
+def _set_missing(mapping: dict, defaults: dict) -> bool:
+    missing = {key: value for key, value in defaults.items() if key not in mapping}
+    mapping.update(missing)
+    return bool(missing)
+
+
+@rewrite
+def explicit_defaults(doc):
     """[JSON-8], [WN-ARR-8] to [WN-ARR-12]: writing out every default (and null for absent objects)."""
-    doc = copy.deepcopy(document)
     changed = False
-    for model in models(doc):
-        if model["architecture"] != "WaveNet":
-            continue
-        config = model["config"]
-        for key, value in (("head", None), ("condition_dsp", None), ("in_channels", 1)):
-            if key not in config:
-                config[key] = value
-                changed = True
-        for layer in config["layers"]:
-            defaults = {"bottleneck": layer["channels"], "layer1x1": {"active": True, "groups": 1},
-                        "head1x1": {"active": False, "out_channels": 1, "groups": 1}, "groups_input": 1,
-                        "groups_input_mixin": 1, "slimmable": None}
-            if "gating_mode" not in layer and "gated" not in layer:
-                defaults["gating_mode"] = "none"
-            defaults.update({key: False for key in FILM_KEYS})
-            for key, value in defaults.items():
-                if key not in layer:
-                    layer[key] = value
-                    changed = True
-    return doc if changed else None
+    for config, layer in wavenet_layers(doc):
+        changed |= _set_missing(config, {"head": None, "condition_dsp": None, "in_channels": 1})
+        defaults = {"bottleneck": layer["channels"], "layer1x1": {"active": True, "groups": 1},
+                    "head1x1": {"active": False, "out_channels": 1, "groups": 1}, "groups_input": 1,
+                    "groups_input_mixin": 1, "slimmable": None, **{key: False for key in FILM_KEYS}}
+        if "gated" not in layer:
+            defaults["gating_mode"] = "none"
+        changed |= _set_missing(layer, defaults)
+    return changed
 
 
-def nulls_omitted(document):
+def _drop_nulls(mapping: dict, keys) -> bool:
+    nulls = [key for key in keys if key in mapping and mapping[key] is None]
+    for key in nulls:
+        del mapping[key]
+    return bool(nulls)
+
+
+@rewrite
+def nulls_omitted(doc):
     """[JSON-8], [META-1]: an optional key whose value is null means the same as the key being absent
     (null entries of a per-layer secondary_activation list stay: a list keeps its length)."""
-    doc = copy.deepcopy(document)
     changed = False
-
-    def drop(mapping, keys):
-        nonlocal changed
-        for key in keys:
-            if key in mapping and mapping[key] is None:
-                del mapping[key]
-                changed = True
-
     for model in models(doc):
-        drop(model, ("metadata",))
-        if model["architecture"] == "WaveNet":
-            drop(model["config"], ("head", "condition_dsp"))
-            for layer in model["config"]["layers"]:
-                drop(layer, ("head", "slimmable", "gating_mode", "secondary_activation"))
-    return doc if changed else None
+        changed |= _drop_nulls(model, ("metadata",))
+    for config, layer in wavenet_layers(doc):
+        changed |= _drop_nulls(config, ("head", "condition_dsp"))
+        changed |= _drop_nulls(layer, ("head", "slimmable", "gating_mode", "secondary_activation"))
+    return changed
 
 
-def newer_wavenet_keys(document):
+@rewrite
+def newer_wavenet_keys(doc):
     """[WN-ARR-3], [WN-ARR-13], [WN-ARR-5]: legacy keys rewritten in the newer forms."""
-    doc = copy.deepcopy(document)
     changed = False
-    for model in models(doc):
-        if model["architecture"] != "WaveNet":
-            continue
-        for layer in model["config"]["layers"]:
-            n = len(layer["dilations"])
-            if "kernel_size" in layer:
-                layer["kernel_sizes"] = [layer.pop("kernel_size")] * n
-                changed = True
-            if "head_size" in layer:
-                layer["head"] = {"out_channels": layer.pop("head_size"), "kernel_size": 1, "bias": layer.pop("head_bias")}
-                changed = True
-            if layer.get("gating_mode") is None and "gated" in layer:
-                gated = layer.pop("gated")
-                layer["gating_mode"] = ["gated" if gated else "none"] * n
-                layer["secondary_activation"] = [{"type": "Sigmoid"} if gated else None] * n
-                changed = True
-    return doc if changed else None
+    for _, layer in wavenet_layers(doc):
+        n = len(layer["dilations"])
+        if "kernel_size" in layer:
+            layer["kernel_sizes"] = [layer.pop("kernel_size")] * n
+            changed = True
+        if "head_size" in layer:
+            layer["head"] = {"out_channels": layer.pop("head_size"), "kernel_size": 1, "bias": layer.pop("head_bias")}
+            changed = True
+        if layer.get("gating_mode") is None and "gated" in layer:
+            gated = layer.pop("gated")
+            layer["gating_mode"] = ["gated" if gated else "none"] * n
+            layer["secondary_activation"] = [{"type": "Sigmoid"} if gated else None] * n
+            changed = True
+    return changed
 
 
-def older_wavenet_keys(document):
+@rewrite
+def older_wavenet_keys(doc):
     """The same rewrite the other way: newer keys in the legacy forms where they can express them."""
-    doc = copy.deepcopy(document)
     changed = False
-    for model in models(doc):
-        if model["architecture"] != "WaveNet":
-            continue
-        for layer in model["config"]["layers"]:
-            kernels = layer.get("kernel_sizes")
-            if kernels and len(set(kernels)) == 1:
-                layer["kernel_size"] = layer.pop("kernel_sizes")[0]
-                changed = True
-            head = layer.get("head")
-            if head and head["kernel_size"] == 1 and head.get("head_dilation", 1) == 1:
-                layer.pop("head")
-                layer["head_size"], layer["head_bias"] = head["out_channels"], head["bias"]
-                changed = True
-    return doc if changed else None
+    for _, layer in wavenet_layers(doc):
+        kernels = layer.get("kernel_sizes")
+        if kernels and len(set(kernels)) == 1:
+            layer["kernel_size"] = layer.pop("kernel_sizes")[0]
+            changed = True
+        head = layer.get("head")
+        if head and head["kernel_size"] == 1 and head.get("head_dilation", 1) == 1:
+            layer.pop("head")
+            layer["head_size"], layer["head_bias"] = head["out_channels"], head["bias"]
+            changed = True
+    return changed
 
 
-# name -> (the clause the equivalence rests on, the rewrite)
+# name -> (the clause the equivalence rests on, the form)
 FORMS = {
     "reversed_key_order": ("ENV-6", reversed_key_order),
     "integral_floats": ("JSON-5", integral_floats),

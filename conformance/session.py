@@ -91,13 +91,26 @@ class Session:
                         f"capabilities claim: {exc}")
 
     @contextlib.contextmanager
-    def loaded(self, path):
+    def loaded(self, path, size: float | None = None):
+        """A loaded model, at `size` if one is given, unloaded afterwards."""
         model = self.load(path)
         try:
+            if size is not None:
+                model.set_size(size)
             yield model
         finally:
             with contextlib.suppress(ImplementationError, NotApplicable, Rejected, Unsupported):
                 model.handle.close()
+
+    def refuses(self, path) -> bool:
+        """Whether the implementation refuses to load a file (a crash or a hang raises instead)."""
+        try:
+            handle = self.impl.load(str(path))
+        except (Rejected, Unsupported):
+            return True
+        with contextlib.suppress(Exception):
+            handle.close()
+        return False
 
 
 class LoadedModel:
@@ -126,7 +139,5 @@ class LoadedModel:
 
 def fresh_render(session: Session, case: Case, x: np.ndarray, blocks=None, size=None) -> np.ndarray:
     """Load the case's model anew, select its size, and render x from the initial state."""
-    with session.loaded(case.model_path) as model:
-        if size is not None:
-            model.set_size(size)
+    with session.loaded(case.model_path, size) as model:
         return model.render(x, blocks)

@@ -16,9 +16,7 @@ def test_agreement(session, case, record):
     describe(record, case, "agreement")
     session.require(case.features, set_size=case.size is not None)
     expected = case.reference(initial_state=session.initial_state)
-    with session.loaded(case.model_path) as model:
-        if case.size is not None:
-            model.set_size(case.size)
+    with session.loaded(case.model_path, case.size) as model:
         y = model.render(case.input)
         record["timings"] = model.timings
     assert_agrees(session, record, y, expected, what="output", clause="NUM-5",

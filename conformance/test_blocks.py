@@ -77,9 +77,7 @@ def test_block_invariance(session, block_case, record):
         pytest.skip(f"{NOT_APPLICABLE}: blocks of {plan} cover the whole {n}-sample input in one block")
     blocks = _blocks(plan, n, seed=len(case.id))
     record["blocks"] = blocks[:8] + (["..."] if len(blocks) > 8 else [])
-    with session.loaded(case.model_path) as model:
-        if case.size is not None:
-            model.set_size(case.size)
+    with session.loaded(case.model_path, case.size) as model:
         y = model.render(case.input[:, :n], blocks)
         record["timings"] = model.timings
     assert_same(record, y, _one_block(session, case, n), what=f"blocks of {plan}", clause="STREAM-2")
@@ -95,9 +93,7 @@ def test_block_longer_than_declared_maximum(session, case, record):
         pytest.skip(f"{NOT_APPLICABLE}: the implementation declares no maximum block length")
     session.require(case.features, set_size=case.size is not None)
     n = min(case.input.shape[1], 2 * limit + 1)
-    with session.loaded(case.model_path) as model:
-        if case.size is not None:
-            model.set_size(case.size)
+    with session.loaded(case.model_path, case.size) as model:
         try:
             y = model.handle.process(case.input[:, :n], [n])  # bypasses the suite's own splitting
         except (ImplementationError, NotApplicable) as exc:

@@ -38,9 +38,7 @@ def test_equivalent_form(session, form_case, record):
     x = case.input[:, :LENGTH]
     original = fresh_render(session, case, x, size=case.size)
     path = session.write_model(variant)
-    with session.loaded(path) as model:
-        if case.size is not None:
-            model.set_size(case.size)
+    with session.loaded(path, case.size) as model:
         rewritten = model.render(x)
     assert_same(record, rewritten, original, what=f"the output after rewriting the file ({form})",
                 clause=FORMS[form][0])

@@ -26,12 +26,8 @@ def test_invalid_file_rejected(session, invalid_case, record):
     """Every invalid file is rejected: a reported refusal, not a crash, a hang or a model ([GEN-5])."""
     record.update(check="rejection", case=invalid_case.id, features=[],
                   clauses=["GEN-5", invalid_case.clause], reject_level=invalid_case.reject_level)
-    try:
-        handle = session.impl.load(str(invalid_case.path))
-    except (Rejected, Unsupported):
+    if session.refuses(invalid_case.path):
         return
-    with contextlib.suppress(Exception):
-        handle.close()
     message = (f"[{invalid_case.clause}] the implementation accepted an invalid file "
                f"({invalid_case.error_class}): {invalid_case.description}")
     if invalid_case.reject_level == "SHOULD":

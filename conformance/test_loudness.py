@@ -28,9 +28,7 @@ def test_output_scaling(session, case, scale_name, record):
     scaled = scale_output(json.loads(case.model_path.read_bytes()), scale)
     x = case.input[:, :LENGTH]
     original = fresh_render(session, case, x, size=case.size)
-    with session.loaded(session.write_model(scaled)) as model:
-        if case.size is not None:
-            model.set_size(case.size)
+    with session.loaded(session.write_model(scaled), case.size) as model:
         y = model.render(x)
     assert_agrees(session, record, y, np.float64(scale) * original, what=f"the output of the file scaled by {scale:g}",
                   clause="LOUD-8", sample_rate=case.model.sample_rate)

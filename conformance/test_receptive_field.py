@@ -16,9 +16,7 @@ def test_reported_receptive_field(session, case, record):
     """A reported receptive field equals the spec's formula (null when unbounded)."""
     describe(record, case, "reported_facts")
     session.require(case.features, reports="receptive_field", set_size=case.size is not None)
-    with session.loaded(case.model_path) as model:
-        if case.size is not None:
-            model.set_size(case.size)
+    with session.loaded(case.model_path, case.size) as model:
         reported = model.info().get("receptive_field")
     expected = case.receptive_field
     assert reported == expected, f"[WN-RF-2] reported receptive field {reported}, the spec's is {expected}"

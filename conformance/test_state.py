@@ -23,9 +23,7 @@ def test_reset_restores_the_fresh_output(session, case, record):
     session.require(case.features, stateful=True, set_size=case.size is not None)
     x = case.input[:, :LENGTH]
     fresh = fresh_render(session, case, x, size=case.size)
-    with session.loaded(case.model_path) as model:
-        if case.size is not None:
-            model.set_size(case.size)
+    with session.loaded(case.model_path, case.size) as model:
         model.render(_other_signal(x), [64] * (x.shape[1] // 64) + ([x.shape[1] % 64] if x.shape[1] % 64 else []))
         model.reset()
         again = model.render(x)
@@ -39,9 +37,7 @@ def test_repeated_reset_and_same_size_change_nothing(session, case, record):
     session.require(case.features, stateful=True, set_size=case.size is not None)
     x = case.input[:, :LENGTH]
     fresh = fresh_render(session, case, x, size=case.size)
-    with session.loaded(case.model_path) as model:
-        if case.size is not None:
-            model.set_size(case.size)
+    with session.loaded(case.model_path, case.size) as model:
         model.reset()
         model.reset()
         if case.size is not None:
@@ -58,10 +54,7 @@ def test_instances_are_independent(session, case, record):
     x = case.input[:, :LENGTH]
     x2 = _other_signal(x)
     alone = fresh_render(session, case, x, size=case.size), fresh_render(session, case, x2, size=case.size)
-    with session.loaded(case.model_path) as a, session.loaded(case.model_path) as b:
-        if case.size is not None:
-            a.set_size(case.size)
-            b.set_size(case.size)
+    with session.loaded(case.model_path, case.size) as a, session.loaded(case.model_path, case.size) as b:
         outputs = ([], [])
         for start in range(0, x.shape[1], 64):
             outputs[0].append(a.render(x[:, start:start + 64]))

@@ -28,7 +28,6 @@ class Layer:
 
     def __init__(self, arr: ArrayConfig, layer: LayerConfig, tensors: dict, prefix: str, dtype):
         C, B, S = arr.channels, arr.bottleneck, arr.condition_size
-        Z = arr.z_width(layer)
 
         def conv(name, c_in, groups=1, dilation=1, bias=True):
             w = tensors[prefix + name + ".w"]
