@@ -132,10 +132,11 @@ class Conv:
         # than matmul's non-BLAS loop for them.
         one_input = self.c_in == 1
         if history is None:  # a 1×1 convolution: one product (np.dot has the least overhead)
-            y = self.taps[0] * u if one_input else np.dot(self.taps[0], u)
+            y = self.taps[0] * u if one_input else _one_sample_as_two(np.dot, self.taps[0], u)
         else:
             inputs = history.taps(u)  # (k × in × n): [j] is what tap j multiplies
-            products = self.taps * inputs if one_input else self.taps @ inputs  # (k × out × n): W_j @ inputs[j]
+            # (k × out × n): W_j @ inputs[j]
+            products = self.taps * inputs if one_input else _one_sample_as_two(np.matmul, self.taps, inputs)
             if self.c_out > 1 or u.shape[1] > 1:
                 y = np.add.reduce(products, axis=0)  # Σ_j, in the order of j
             else:  # NumPy would sum a lone element pairwise: keep the order of j for every block length
@@ -143,3 +144,12 @@ class Conv:
         if self.bias is not None:
             y += self.bias
         return y
+
+
+def _one_sample_as_two(product, w: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """w @ u, with a one-sample block computed as two identical columns: BLAS takes another route for
+    a matrix times a vector, which sums in another order, and streaming sample by sample would drift
+    from batch by more than rounding."""
+    if u.shape[-1] != 1:
+        return product(w, u)
+    return product(w, np.concatenate((u, u), axis=-1))[..., :1]

@@ -1,7 +1,8 @@
 """Streaming ([STREAM-2], [STREAM-5], [STREAM-7]), reset ([STATE-6]) and independence ([STATE-8]).
 
-Block invariance is checked against the same reference's whole-signal output within [NUM-4]; on the
-shared example models, streamed output is also checked against the engine oracle.
+Block invariance is checked against the same reference's whole-signal output: the reference holds
+itself to rounding (a few float32 ulps of the output's scale), far inside the [NUM-4] tolerance it
+grants engines. On the shared example models, streamed output is also checked against the engine oracle.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ RANDOM = {
 MODELS = SHARED + [f"random:{name}" for name in RANDOM]
 LENGTH = 5000  # longer than the largest block, so a 4096 block is followed by another
 SHORT = 400  # for blocks of 1 to 3 samples
+# Matrix products of other widths may sum in other orders: a few float32 ulps of the output's scale
+# (max_error is relative to max(1, peak)), far inside [NUM-4].
+ROUNDING = 4 * float(np.finfo(np.float32).eps)
 
 
 @functools.lru_cache(maxsize=None)
@@ -77,7 +81,7 @@ def test_block_invariance(name, blocks):
     whole = model.process(x, size=size)
     lengths = random_cut(length, int(blocks[-1])) if blocks.startswith("random") else cut(length, int(blocks))
     streamed = stream_blocks(model.stream(size), x, lengths)
-    assert max_error(streamed, whole) <= BLOCK_TOLERANCE
+    assert max_error(streamed, whole) <= ROUNDING
 
 
 @pytest.mark.clause("STREAM-2", "STATE-2")
