@@ -24,6 +24,13 @@ from conformance.adapters import PROTOCOL_VERSION, ImplementationError, NotAppli
 from conformance.metrics import BLOCK_TOLERANCE, TIERS
 from conformance.report import RECORD_KEY, Collector
 from conformance.session import NOT_APPLICABLE, Session
+from generators import profiles
+
+# The same examples for the same seed on every machine, whatever order the tests run in. The
+# adapters left out are scripts run as programs, and the trainer's, loaded (when chosen) at the start.
+profiles.preload("nam_reference", "generators", "conformance",
+                 skip=("conformance.conftest", "conformance.adapters.reference_jsonl",
+                       "conformance.adapters.render_tool", "conformance.adapters.trainer"))
 
 
 def pytest_addoption(parser):
