@@ -24,6 +24,7 @@ from nam_reference.features import features as feature_tags, registry
 ARCHITECTURES = {"arch.linear": "Linear", "arch.convnet": "ConvNet", "arch.lstm": "LSTM", "arch.wavenet": "WaveNet",
                  "arch.container": "SlimmableContainer"}
 SIGNAL_LENGTH = 1024
+CORPUS_REJECTION_TEST = "conformance/test_loading.py::test_invalid_file_rejected"
 
 
 def _architectures(session) -> list[str] | None:
@@ -198,20 +199,31 @@ def test_generated_weight_count(session, record):
 
 
 @pytest.mark.clauses("GEN-5")
-def test_generated_invalid_rejected(session, record):
-    """Mutations of valid files, each breaking one clause, are rejected (MUST-level kinds)."""
+def test_generated_invalid_rejected(request, session, record):
+    """Mutations of valid files, each breaking one clause, are rejected (MUST-level kinds). A kind
+    whose corpus file the expectations already list as a known failure is not reported twice."""
     if not hasattr(generators, "invalid_nam_files"):
         pytest.skip("NOT APPLICABLE: this checkout's generators have no invalid-file strategy")
+    expected = request.config._nam_expectations
+    excused = set()
+
+    def known_failure(kind: str) -> bool:
+        corpus_test = f"{CORPUS_REJECTION_TEST}[{kind}]"
+        return any(e.status == "fail" and e.matches(corpus_test) for e in expected)
 
     @given(case=generators.invalid_nam_files())
     def check(case):
         note(f"{case.kind}: breaks [{case.clause}]")
         document = case.document
         if not session.refuses(session.write_model(document)) and case.reject_level == "MUST":
+            if known_failure(case.kind):
+                excused.add(case.kind)
+                return
             pytest.fail(f"[{case.clause}] accepted an invalid file ({case.kind})", pytrace=False)
 
     try:
         check()
     finally:
         record.update(check="rejection", case="generated", features=[])
+        record["excused_kinds"] = sorted(excused)
 

@@ -66,3 +66,45 @@ def test_every_adapter_mode_gives_the_same_verdicts(tmp_path, plugin_subset, mod
         differing = {i: pair for i, pair in differing.items() if pair != ("PASS", "NOT APPLICABLE")}
     assert not differing, differing
     assert not {s for s in other.values()} & {"FAIL", "ERROR"}
+
+
+ACCEPTS_EVERYTHING = '''
+import sys
+sys.path.insert(0, {mutants!r})
+from _mutant import Mutant
+
+LINEAR = {{"version": "0.5.4", "architecture": "Linear", "sample_rate": 48000,
+          "config": {{"receptive_field": 1, "bias": False}}, "weights": [1.0]}}
+
+
+class AcceptsEverything(Mutant):
+    def accept(self, report, document):
+        return LINEAR
+
+
+def create_adapter():
+    return AcceptsEverything()
+'''
+
+
+def test_generated_rejections_excuse_only_the_kinds_the_expectations_list(tmp_path):
+    """An engine that loads every invalid file fails the generated rejection check, unless the
+    expectations list the corpus files of those kinds as known failures: one reason, not two."""
+    adapter = tmp_path / "accepts_everything.py"
+    adapter.write_text(ACCEPTS_EVERYTHING.format(mutants=str(ROOT / "tests" / "mutants")))
+    known = tmp_path / "known.toml"
+    known.write_text('[[expect]]\nid = "conformance/test_loading.py::test_invalid_file_rejected[*]"\n'
+                     'reason = "loads every file"\n')
+
+    def run(*extra):
+        report = tmp_path / "report.json"
+        subprocess.run([sys.executable, "-m", "pytest", "conformance/test_generated.py", "-q", "-p",
+                        "no:cacheprovider", "--impl", str(adapter), "--report-json", str(report),
+                        "--hypothesis-seed=0", "-k", "invalid_rejected", *extra],
+                       cwd=ROOT, capture_output=True, text=True, env={**os.environ, "HYPOTHESIS_PROFILE": "ci"})
+        (result,) = json.loads(report.read_text())["results"]
+        return result
+
+    assert run()["status"] == "FAIL"
+    excused = run("--expectations", str(known))
+    assert excused["status"] == "PASS" and excused["excused_kinds"], excused
