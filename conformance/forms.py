@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import copy
 
+from nam_reference import nested_models
+
 FILM_KEYS = ("conv_pre_film", "conv_post_film", "input_mixin_pre_film", "input_mixin_post_film",
              "activation_pre_film", "activation_post_film", "layer1x1_post_film", "head1x1_post_film")
 INTEGER_KEYS = {"input_size", "condition_size", "channels", "bottleneck", "kernel_size", "head_size", "groups",
@@ -16,19 +18,10 @@ INTEGER_KEYS = {"input_size", "condition_size", "channels", "bottleneck", "kerne
                 "hidden_size", "num_layers", "receptive_field", "dilations", "kernel_sizes"}
 
 
-def models(document: dict):
-    """The document and every nested model in it."""
-    yield document
-    config = document.get("config", {})
-    if isinstance(config.get("condition_dsp"), dict):
-        yield from models(config["condition_dsp"])
-    for entry in config.get("submodels", []):
-        yield from models(entry["model"])
-
 
 def wavenet_layers(document: dict):
     """(config, layer array) of every WaveNet in the document."""
-    for model in models(document):
+    for model in nested_models(document):
         if model["architecture"] == "WaveNet":
             for layer in model["config"]["layers"]:
                 yield model["config"], layer
@@ -83,7 +76,7 @@ def relabelled(version: str):
     def edit(doc):
         """[VER-4]: the version does not switch features on or off."""
         changed = False
-        for model in models(doc):
+        for model in nested_models(doc):
             changed |= model["version"] != version
             model["version"] = version
         return changed
@@ -105,7 +98,7 @@ def unknown_keys(doc):
 def number_forms(doc):
     """[JSON-6]: integers and non-integers are the same numbers (the sample rates)."""
     changed = False
-    for model in models(doc):
+    for model in nested_models(doc):
         if "sample_rate" in model:
             rate = model["sample_rate"]
             model["sample_rate"] = float(rate) if _is_int(rate) else (int(rate) if float(rate).is_integer() else rate)
@@ -146,7 +139,7 @@ def nulls_omitted(doc):
     """[JSON-8], [META-1]: an optional key whose value is null means the same as the key being absent
     (null entries of a per-layer secondary_activation list stay: a list keeps its length)."""
     changed = False
-    for model in models(doc):
+    for model in nested_models(doc):
         changed |= _drop_nulls(model, ("metadata",))
     for config, layer in wavenet_layers(doc):
         changed |= _drop_nulls(config, ("head", "condition_dsp"))

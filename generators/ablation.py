@@ -27,6 +27,7 @@ import copy
 import numpy as np
 
 import nam_reference
+from nam_reference import nested_models
 from nam_reference.features import features
 
 from .activations import TAG_NAMES
@@ -68,7 +69,7 @@ def without(document: dict, tag: str) -> dict | None:
         return None
     doc = copy.deepcopy(document)
     changed = False
-    for model in _models(doc):
+    for model in nested_models(doc):
         if model["architecture"] != "WaveNet":
             continue
         if tag == "wavenet.condition_dsp":
@@ -86,14 +87,6 @@ def defined(tag: str) -> bool:
     return tag.startswith("act.") or tag in ARRAY_REWRITES or tag == "wavenet.condition_dsp" or (
         tag.startswith("wavenet.film.") and tag.rsplit(".", 1)[1] in FILM_SLOTS)
 
-
-def _models(document: dict):
-    yield document
-    config = document["config"]
-    if isinstance(config.get("condition_dsp"), dict):
-        yield from _models(config["condition_dsp"])
-    for entry in config.get("submodels", []):
-        yield from _models(entry["model"])
 
 
 def _tensors(model: dict) -> dict[str, np.ndarray]:
@@ -244,7 +237,7 @@ def _without_activation(document: dict, tag: str) -> dict | None:
             if new is not None:
                 holder[key], changed = new, True
 
-    for model in _models(doc):
+    for model in nested_models(doc):
         config = model["config"]
         if model["architecture"] == "ConvNet":
             swap(config, "activation")

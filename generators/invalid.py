@@ -12,6 +12,8 @@ import dataclasses
 import json
 from typing import Callable
 
+from nam_reference import nested_models
+
 from .source import Source
 
 MUST, SHOULD = "MUST", "SHOULD"
@@ -51,19 +53,10 @@ def kind(id, clause, error_class, description, architecture=None, features=(), l
 
 # Helpers: the models of a document, and JSON text with a token JSON forbids.
 
-def models_of(doc: dict):
-    """The root model and every nested one (condition_dsp, submodels), root first."""
-    yield doc
-    config = doc["config"]
-    if isinstance(config.get("condition_dsp"), dict):
-        yield from models_of(config["condition_dsp"])
-    for entry in config.get("submodels", []):
-        yield from models_of(entry["model"])
-
 
 def with_blob(doc: dict) -> dict:
     """The first model (root first) that has weights: a container's own blob is empty."""
-    return next(m for m in models_of(doc) if m["weights"])
+    return next(m for m in nested_models(doc) if m["weights"])
 
 
 def arrays_of(doc: dict) -> list[dict]:
@@ -72,7 +65,7 @@ def arrays_of(doc: dict) -> list[dict]:
 
 def wavenet_of(doc: dict, slimmable: bool | None = None) -> dict:
     """The first WaveNet in the document (slimmable or not, if asked)."""
-    for m in models_of(doc):
+    for m in nested_models(doc):
         if m["architecture"] == "WaveNet" and (slimmable is None or any(
                 a.get("slimmable") for a in arrays_of(m)) == slimmable):
             return m
@@ -201,7 +194,7 @@ def _(doc, src):
       architecture=["WaveNet", "SlimmableContainer"], features={"wavenet.condition_dsp"})
 def _(doc, src):
     doc = copy.deepcopy(doc)
-    list(models_of(doc))[1]["version"] = "0.4.0"
+    list(nested_models(doc))[1]["version"] = "0.4.0"
     return doc
 
 
@@ -225,7 +218,7 @@ def _(doc, src):
 def _(doc, src):
     doc = copy.deepcopy(doc)
     parent = doc.get("sample_rate", 48000)
-    list(models_of(doc))[1]["sample_rate"] = parent + src.choice([1, -100, 44100], "difference")
+    list(nested_models(doc))[1]["sample_rate"] = parent + src.choice([1, -100, 44100], "difference")
     return doc
 
 

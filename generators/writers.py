@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import copy
 
+from nam_reference import nested_models
+
 from .wavenet import FILM_SLOTS
 
 VERSION = "0.7.0"
@@ -34,19 +36,11 @@ def trainer_forms(document: dict, keep=frozenset()) -> dict:
     """A copy of `document` with every WaveNet in it (nested ones too) in the trainer's export forms,
     except the forms named by the tags in `keep`."""
     doc = copy.deepcopy(document)
-    for model in _models(doc):
+    for model in nested_models(doc):
         if model["architecture"] == "WaveNet":
             _wavenet(model, frozenset(keep))
     return doc
 
-
-def _models(document: dict):
-    yield document
-    config = document["config"]
-    if isinstance(config.get("condition_dsp"), dict):
-        yield from _models(config["condition_dsp"])
-    for entry in config.get("submodels", []):
-        yield from _models(entry["model"])
 
 
 def _wavenet(model: dict, keep: frozenset) -> None:

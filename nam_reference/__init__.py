@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .envelope import nested_models
 from .model import Model, Stream
 from .problems import InvalidModelError, Problem, Report
 from .validation import check, load_spec, validate
@@ -24,4 +25,4 @@ def load(source, dtype=np.float32, name: str | None = None) -> Model:
 
 
 __all__ = ["InvalidModelError", "Model", "Problem", "Report", "SPEC_VERSION", "Stream", "check", "load",
-           "load_spec", "validate"]
+           "load_spec", "nested_models", "validate"]

@@ -73,6 +73,17 @@ class Context:
         return check_model(document, self.config_path(*rel), self.report, self.sample_rate, self.depth + 1)
 
 
+def nested_models(document: dict):
+    """A parsed document and every model nested in it ([ENV-5]: a WaveNet's condition_dsp, a container's
+    submodels), root first. For walking documents, valid or not: a missing config has no nested models."""
+    yield document
+    config = document.get("config", {})
+    if isinstance(config.get("condition_dsp"), dict):
+        yield from nested_models(config["condition_dsp"])
+    for entry in config.get("submodels", []):
+        yield from nested_models(entry["model"])
+
+
 def parse_version(text: str) -> tuple[int, int, int] | None:
     if not isinstance(text, str) or not _VERSION.match(text):
         return None

@@ -22,6 +22,7 @@ import pytest
 
 import naive
 import nam_reference
+from nam_reference import nested_models
 from nam_reference import audio
 from conftest import ROOT
 from conformance.metrics import compare
@@ -116,19 +117,10 @@ def test_the_corpus_covers_every_architecture_feature_and_realistic_shape():
 FILM_KEYS = tuple(f"{slot}_film" for slot in naive.FILM_SLOTS)
 
 
-def models(document: dict):
-    """The document and every model nested in it."""
-    yield document
-    config = document["config"]
-    if isinstance(config.get("condition_dsp"), dict):
-        yield from models(config["condition_dsp"])
-    for entry in config.get("submodels", []):
-        yield from models(entry["model"])
-
 
 def wavenets():
     """(case id, WaveNet model) for every WaveNet of the corpus, nested ones included."""
-    return [(i, m) for i in IDS for m in models(load_case(i)[1]) if m["architecture"] == "WaveNet"]
+    return [(i, m) for i in IDS for m in nested_models(load_case(i)[1]) if m["architecture"] == "WaveNet"]
 
 
 def test_every_wavenet_writes_the_head_key():

@@ -22,6 +22,7 @@ from hypothesis import given, reject, strategies as st
 import generators
 import naive
 import nam_reference
+from nam_reference import nested_models
 from nam_reference import audio
 from conftest import ROOT
 from conformance.metrics import max_error
@@ -35,14 +36,6 @@ TAGS = sorted(registry())
 ARCHITECTURES = ["Linear", "ConvNet", "LSTM", "WaveNet", "SlimmableContainer"]
 BLOCK_TOLERANCE = 1e-5  # [NUM-4]
 
-
-def models_in(doc: dict):
-    yield doc
-    config = doc["config"]
-    if isinstance(config.get("condition_dsp"), dict):
-        yield from models_in(config["condition_dsp"])
-    for entry in config.get("submodels", []):
-        yield from models_in(entry["model"])
 
 
 def lstm_state_drift(doc: dict) -> float:
@@ -75,7 +68,7 @@ def check_valid(doc: dict, want=frozenset()) -> None:
     # The only warning a drawn file may carry is the head-scale difference it was drawn to have ([WN-3]).
     assert {w.clause for w in report.warnings} <= ({"WN-3"} if "wavenet.head_scale_mismatch" in tags else set()), \
         [w.line() for w in report.warnings]
-    for model in models_in(doc):
+    for model in nested_models(doc):
         assert len(model["weights"]) == sum(n for _, n in naive.layout(model))  # [W-3], counted separately
         if model["architecture"] == "LSTM":
             assert lstm_state_drift(model) <= 1e-6

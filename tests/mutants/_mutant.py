@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 import nam_reference
+from nam_reference import nested_models
 from conformance.adapters import Rejected
 from conformance.adapters.reference import ReferenceAdapter, ReferenceModel
 
@@ -93,20 +94,11 @@ def patch(obj, **methods) -> None:
     obj.__class__ = type(type(obj).__name__, (type(obj),), methods)
 
 
-def models(document: dict):
-    """A document and every model nested in it."""
-    yield document
-    config = document.get("config", {})
-    if isinstance(config.get("condition_dsp"), dict):
-        yield from models(config["condition_dsp"])
-    for entry in config.get("submodels", []):
-        yield from models(entry["model"])
-
 
 def edited(document: dict, edit) -> dict:
     """A copy of the document with `edit(model)` applied to it and to every nested model."""
     document = copy.deepcopy(document)
-    for model in models(document):
+    for model in nested_models(document):
         edit(model)
     return document
 

@@ -10,14 +10,15 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _mutant import Mutant, models  # noqa: E402
+from _mutant import Mutant  # noqa: E402
+from nam_reference import nested_models  # noqa: E402
 
 from conformance.adapters import Rejected  # noqa: E402
 
 
 class NullIsNotAbsent(Mutant):
     def rewrite(self, document):
-        for model in models(document):
+        for model in nested_models(document):
             config = model["config"]
             for key in ("head", "condition_dsp"):
                 if key in config and config[key] is None:
