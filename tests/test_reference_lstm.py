@@ -26,6 +26,16 @@ B0 = [0.1, -0.2, 0.3, 0.0]
 X = [1.0, -0.5, 0.25, 2.0, 0.0]
 
 
+def layer0_step(v, h, c):
+    """One step of the W0, B0 layer, written out: (h, c) after input v."""
+    i = sigmoid(0.5 * v - 1.0 * h + 0.1)
+    f = sigmoid(1.5 * v + 0.25 * h - 0.2)
+    g = math.tanh(-0.75 * v + 2.0 * h + 0.3)
+    o = sigmoid(1.0 * v + 0.5 * h + 0.0)
+    c = f * c + i * g
+    return o * math.tanh(c), c
+
+
 @pytest.mark.clause("LSTM-5", "LSTM-6", "LSTM-4", "LSTM-3", "LSTM-7")
 def test_one_layer_step_by_step():
     h0, c0 = 0.25, -0.5
@@ -33,12 +43,7 @@ def test_one_layer_step_by_step():
     h, c = h0, c0  # the stored state is the state before the first sample
     expected = []
     for v in X:
-        i = sigmoid(0.5 * v - 1.0 * h + 0.1)
-        f = sigmoid(1.5 * v + 0.25 * h - 0.2)
-        g = math.tanh(-0.75 * v + 2.0 * h + 0.3)
-        o = sigmoid(1.0 * v + 0.5 * h + 0.0)
-        c = f * c + i * g
-        h = o * math.tanh(c)
+        h, c = layer0_step(v, h, c)
         expected.append(2.0 * h + 0.1)
     np.testing.assert_allclose(model.process(np.array(X, dtype=np.float32)), expected, rtol=1e-6, atol=1e-6)
     assert model.receptive_field() is None
@@ -60,12 +65,7 @@ def test_two_layers_feed_the_first_hidden_state_to_the_second():
     h, c, h2, c2 = 0.1, 0.2, -0.3, 0.4
     expected = []
     for v in X:
-        i = sigmoid(0.5 * v - 1.0 * h + 0.1)
-        f = sigmoid(1.5 * v + 0.25 * h - 0.2)
-        g = math.tanh(-0.75 * v + 2.0 * h + 0.3)
-        o = sigmoid(1.0 * v + 0.5 * h + 0.0)
-        c = f * c + i * g
-        h = o * math.tanh(c)
+        h, c = layer0_step(v, h, c)
         # Layer 1 reads layer 0's new hidden state as its input.
         i = sigmoid(-0.5 * h + 0.75 * h2 + 0.0)
         f = sigmoid(0.25 * h - 1.25 * h2 + 0.5)
