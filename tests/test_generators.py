@@ -330,18 +330,26 @@ def test_block_sequences_cover_the_signal(total, rf, data):
 
 # Profiles and the command line.
 
-def _profile(name: str) -> dict:
+def _profile(name: str, **environment: str) -> dict:
     code = ("import generators, json; from hypothesis import settings; s = settings.default; "
-            "print(json.dumps({'max_examples': s.max_examples, 'deadline': s.deadline is None}))")
-    env = dict(os.environ, HYPOTHESIS_PROFILE=name)
+            "print(json.dumps({'max_examples': s.max_examples, 'deadline': s.deadline is None, "
+            "'derandomize': s.derandomize}))")
+    env = {k: v for k, v in os.environ.items() if k != "CI"} | {"HYPOTHESIS_PROFILE": name, **environment}
     return json.loads(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                                      check=True, cwd=ROOT).stdout)
 
 
 def test_profiles_are_selected_by_the_environment():
     dev, ci, thorough = (_profile(n) for n in ("dev", "ci", "thorough"))
-    assert ci == {"max_examples": 20, "deadline": True}
+    assert ci == {"max_examples": 20, "deadline": True, "derandomize": False}
     assert thorough["max_examples"] > dev["max_examples"] > 0 and thorough["deadline"] and dev["deadline"]
+
+
+def test_profiles_ignore_the_profile_hypothesis_loads_on_ci_machines():
+    # With CI set, Hypothesis loads its own `ci` profile (derandomize=True) at import; a profile
+    # inheriting from it would ignore --hypothesis-seed, so one seed would draw other files there.
+    assert _profile("ci", CI="true") == _profile("ci")
+    assert _profile("dev", CI="true") == _profile("dev")
 
 
 def test_emit_is_reproducible_and_covers_what_it_was_asked(tmp_path):
