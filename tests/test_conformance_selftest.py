@@ -87,24 +87,28 @@ def create_adapter():
 '''
 
 
-def test_generated_rejections_excuse_only_the_kinds_the_expectations_list(tmp_path):
-    """An engine that loads every invalid file fails the generated rejection check, unless the
-    expectations list the corpus files of those kinds as known failures: one reason, not two."""
+@pytest.mark.parametrize("check, listed, excused_key", [
+    ("invalid_rejected", "conformance/test_loading.py::test_invalid_file_rejected[*]", "excused_kinds"),
+    ("generated_weight_count", "conformance/test_weight_count.py::test_wrong_weight_count_rejected[*]",
+     "excused_cases"),
+])
+def test_generated_rejections_excuse_only_what_the_expectations_list(tmp_path, check, listed, excused_key):
+    """An engine that loads every file fails the generated rejection checks, unless the expectations
+    list the fixed checks that fail for the same reason as known failures: one reason, not two."""
     adapter = tmp_path / "accepts_everything.py"
     adapter.write_text(ACCEPTS_EVERYTHING.format(mutants=str(ROOT / "tests" / "mutants")))
     known = tmp_path / "known.toml"
-    known.write_text('[[expect]]\nid = "conformance/test_loading.py::test_invalid_file_rejected[*]"\n'
-                     'reason = "loads every file"\n')
+    known.write_text(f'[[expect]]\nid = "{listed}"\nreason = "loads every file"\n')
 
     def run(*extra):
         report = tmp_path / "report.json"
         subprocess.run([sys.executable, "-m", "pytest", "conformance/test_generated.py", "-q", "-p",
                         "no:cacheprovider", "--impl", str(adapter), "--report-json", str(report),
-                        "--hypothesis-seed=0", "-k", "invalid_rejected", *extra],
+                        "--hypothesis-seed=0", "-k", check, *extra],
                        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "HYPOTHESIS_PROFILE": "ci"})
         (result,) = json.loads(report.read_text())["results"]
         return result
 
     assert run()["status"] == "FAIL"
     excused = run("--expectations", str(known))
-    assert excused["status"] == "PASS" and excused["excused_kinds"], excused
+    assert excused["status"] == "PASS" and excused[excused_key], excused
