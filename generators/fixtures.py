@@ -89,6 +89,7 @@ def _trainer_array(**keys) -> dict:
 def hand_models() -> dict[str, tuple[dict, float | None, str]]:
     """id -> (document, size, description)."""
     linear = _doc("Linear", {"receptive_field": 3, "bias": True}, [1.0, 0.5, -0.25, 0.125], "0.5.4")
+    linear_no_bias = _doc("Linear", {"receptive_field": 3, "bias": False}, [0.5, 1.0, -0.25], "0.5.4")
     convnet = _doc("ConvNet", {"channels": 1, "dilations": [2, 1], "batchnorm": False, "activation": "ReLU"},
                    [0.5, 1.0, 0.1, -0.5, 1.0, 0.05, 2.0, 0.25], "0.5.4")
     convnet_bn = _doc("ConvNet", {"channels": 1, "dilations": [1], "batchnorm": True, "activation": "Tanh"},
@@ -120,6 +121,8 @@ def hand_models() -> dict[str, tuple[dict, float | None, str]]:
         [1.0, 2.0, 0.5, -0.3, 0.2, 0.4, 0.1, -0.1, 0.25, 0.5, 1.0, -1.0, 0.8])
     return {
         "hand.linear": (linear, None, "three taps and a bias: y[t] = 0.125 + x[t] + 0.5 x[t-1] - 0.25 x[t-2]"),
+        "hand.linear_no_bias": (linear_no_bias, None, "three taps, no bias: y[t] = 0.5 x[t] + x[t-1] - 0.25 x[t-2]; "
+                                                      "the blob ends with a tap"),
         "hand.convnet": (convnet, None, "two blocks of dilations 2 and 1, ReLU, a 1x1 head; the first block's bias "
                                         "reaches the second block's past"),
         "hand.convnet_batchnorm": (convnet_bn, None, "one batch-normalised block, Tanh, a 1x1 head"),

@@ -251,6 +251,10 @@ def hand_linear(x):
     return [0.125 + past(x, t, 0) + 0.5 * past(x, t, 1) - 0.25 * past(x, t, 2) for t in range(len(x))]
 
 
+def hand_linear_no_bias(x):
+    return [0.5 * past(x, t, 0) + past(x, t, 1) - 0.25 * past(x, t, 2) for t in range(len(x))]
+
+
 def hand_convnet(x):  # two blocks (taps: oldest first), ReLU, then y = 2 g + 0.25
     def h(t):  # dilation 2, bias 0.1: h = relu(0.1) = 0.1 in the silent past, where the cold state has 0
         return max(0.5 * past(x, t, 2) + past(x, t, 0) + 0.1, 0.0)
@@ -306,6 +310,7 @@ def hand_slimmable_full(x):  # rechannel (1, 2); conv [[0.5, -0.3], [0.2, 0.4]] 
 
 HAND = {
     "hand.linear": hand_linear,
+    "hand.linear_no_bias": hand_linear_no_bias,
     "hand.convnet": hand_convnet,
     "hand.convnet_batchnorm": hand_convnet_batchnorm,
     "hand.lstm": hand_lstm,
