@@ -90,7 +90,7 @@ def create_adapter():
 @pytest.mark.parametrize("check, listed, excused_key", [
     ("invalid_rejected", "conformance/test_loading.py::test_invalid_file_rejected[*]", "excused_kinds"),
     ("generated_weight_count", "conformance/test_weight_count.py::test_wrong_weight_count_rejected[*]",
-     "excused_cases"),
+     "excused_by"),
 ])
 def test_generated_rejections_excuse_only_what_the_expectations_list(tmp_path, check, listed, excused_key):
     """An engine that loads every file fails the generated rejection checks, unless the expectations
