@@ -160,7 +160,7 @@ for _key in ("version", "architecture", "config", "weights"):
         lambda doc, src, key=_key: {k: v for k, v in doc.items() if k != key})
 
 
-@kind("env.architecture.sequential", "ENV-3", "schema", 'architecture is "Sequential"')
+@kind("env.architecture.sequential", "SEQ-1", "schema", 'architecture is "Sequential" with another config')
 def _(doc, src):
     return dict(doc, architecture="Sequential")
 
@@ -222,19 +222,46 @@ def _(doc, src):
     return doc
 
 
-@kind("metadata.array", "META-1", "schema", "metadata is an array", level=SHOULD)
+@kind("metadata.loudness.string", "META-2", "schema", 'metadata.loudness is "-20 dB"', level=SHOULD)
 def _(doc, src):
-    return dict(doc, metadata=[])
+    return dict(doc, metadata={"loudness": "-20 dB"})
 
 
-@kind("metadata.gain.above_one", "META-2", "schema", "metadata.gain is above 1", level=SHOULD)
+# Sequential ([SEQ-*]): a drawn document as the first model of a chain.
+
+def chain(*models, weights=()) -> dict:
+    doc = {"version": "0.7.0", "architecture": "Sequential", "config": {"models": list(models)}, "weights": list(weights)}
+    rate = models[0].get("sample_rate") if isinstance(models[0], dict) else None
+    return doc if rate is None else dict(doc, sample_rate=rate)  # the children's rate ([SEQ-3])
+
+
+def _linear(channels: int) -> dict:
+    return {"version": "0.7.0", "architecture": "Linear",
+            "config": {"receptive_field": 1, "bias": False, "in_channels": channels, "out_channels": channels},
+            "weights": [0.5]}
+
+
+@kind("sequential.experimental_form", "SEQ-10", "schema",
+      "the experimental form: a bare config in config.models and its weights at the top")
 def _(doc, src):
-    return dict(doc, metadata={"gain": 1.5})
+    return chain(doc["config"], weights=doc["weights"])
 
 
-@kind("metadata.gear_type.unknown", "META-2", "schema", 'metadata.gear_type is "guitar"', level=SHOULD)
+@kind("sequential.weights.not_empty", "SEQ-2", "weight_count", "a Sequential with a top-level weight")
 def _(doc, src):
-    return dict(doc, metadata={"gear_type": "guitar"})
+    return chain(doc, weights=[src.choice([0.0, 0.5, 1.0], "weight")])
+
+
+@kind("sequential.channels.mismatch", "SEQ-4", "consistency", "the next model takes one more channel than given")
+def _(doc, src):
+    from nam_reference import load_spec
+
+    return chain(doc, _linear(load_spec(doc).out_channels + 1))
+
+
+@kind("sequential.models.empty", "SEQ-1", "schema", "a Sequential without models")
+def _(doc, src):
+    return dict(chain(doc), config={"models": []})
 
 
 # The weight blob ([W-1] to [W-3], [CONT-2]).

@@ -15,7 +15,7 @@ from .model import Model, Stream
 from .problems import InvalidModelError, Problem, Report
 from .validation import check, load_spec, validate
 
-SPEC_VERSION = "1.0.0"
+SPEC_VERSION = "1.1.0"
 __version__ = "0.1.0"
 
 

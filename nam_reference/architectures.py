@@ -1,6 +1,6 @@
 """The architectures of spec [ENV-3], each with a `parse_config(config, ctx)` function."""
 
-from . import container, convnet, linear, lstm, wavenet
+from . import container, convnet, linear, lstm, sequential, wavenet
 
 ARCHITECTURES = {
     "Linear": linear,
@@ -8,4 +8,5 @@ ARCHITECTURES = {
     "LSTM": lstm,
     "WaveNet": wavenet,
     "SlimmableContainer": container,
+    "Sequential": sequential,
 }

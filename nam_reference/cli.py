@@ -164,7 +164,7 @@ def model_facts(model: Model, size: float | None = None) -> dict:
             "receptive_field": sub.config.receptive_field(),
             "loudness": (sub.metadata or {}).get("loudness"),
         } for threshold, sub in zip(cfg.thresholds, cfg.submodels)]
-    elif model.slimmable:
+    elif model.slimmable and not model.is_sequential:
         facts["channels"] = list(model.spec.config.widths_for_size(1.0 if size is None else size))
     return facts
 

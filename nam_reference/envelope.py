@@ -10,6 +10,7 @@ import re
 import numpy as np
 
 from .problems import Report, join
+from .schema import usable_metadata
 
 DEFAULT_SAMPLE_RATE = 48000.0  # [SR-2]
 MAX_MODEL_DEPTH = 4  # [LIM-2]
@@ -75,13 +76,17 @@ class Context:
 
 def nested_models(document: dict):
     """A parsed document and every model nested in it ([ENV-5]: a WaveNet's condition_dsp, a container's
-    submodels), root first. For walking documents, valid or not: a missing config has no nested models."""
+    submodels, a Sequential's models), root first. For walking documents, valid or not: a missing config has no nested models."""
     yield document
     config = document.get("config", {})
     if isinstance(config.get("condition_dsp"), dict):
         yield from nested_models(config["condition_dsp"])
     for entry in config.get("submodels", []):
         yield from nested_models(entry["model"])
+    if document.get("architecture") == "Sequential":
+        for child in config.get("models", []):
+            if isinstance(child, dict):
+                yield from nested_models(child)
 
 
 def parse_version(text: str) -> tuple[int, int, int] | None:
@@ -110,15 +115,15 @@ def check_model(doc, path: str, report: Report, parent_rate: float | None, depth
     weights = _weights(doc["weights"], join(path, "weights"), report)
 
     ctx = Context(report, path, rate, depth, version)
-    if doc["architecture"] == "SlimmableContainer":
-        ctx.feature("SlimmableContainer", (0, 7, 0))
+    if doc["architecture"] in ("SlimmableContainer", "Sequential"):
+        ctx.feature(doc["architecture"], (0, 7, 0))
     config = ARCHITECTURES[doc["architecture"]].parse_config(doc["config"], ctx)
     if config is None or weights is None:
         return None
 
     expected = config.weight_count()
     if len(weights) != expected:
-        clause = "CONT-2" if doc["architecture"] == "SlimmableContainer" else "W-3"
+        clause = {"SlimmableContainer": "CONT-2", "Sequential": "SEQ-2"}.get(doc["architecture"], "W-3")
         diff = len(weights) - expected
         report.error(join(path, "weights"), clause,
                      f"the {doc['architecture']} config needs exactly {expected} weights; the blob has "
@@ -132,9 +137,8 @@ def check_model(doc, path: str, report: Report, parent_rate: float | None, depth
         report.error(join(path, "config"), "LIM-3",
                      f"the receptive field is {rf_star} samples; the limit is {MAX_RECEPTIVE_FIELD}", "limit")
         return None
-    metadata = doc.get("metadata")
     return ModelSpec(path, version, doc["architecture"], config, weights, rate, defaulted,
-                     metadata if isinstance(metadata, dict) else None)
+                     usable_metadata(doc.get("metadata")))
 
 
 def _structural_errors(report: Report, path: str) -> bool:

@@ -39,7 +39,7 @@ def features(document) -> set[str]:
 
 
 _ARCH_TAGS = {"Linear": "arch.linear", "ConvNet": "arch.convnet", "LSTM": "arch.lstm", "WaveNet": "arch.wavenet",
-              "SlimmableContainer": "arch.container"}
+              "SlimmableContainer": "arch.container", "Sequential": "arch.sequential"}
 _ACT_TAGS = {"Tanh": "act.tanh", "Fasttanh": "act.fasttanh", "Hardtanh": "act.hardtanh", "ReLU": "act.relu",
              "LeakyReLU": "act.leaky_relu", "PReLU": "act.prelu", "Sigmoid": "act.sigmoid", "SiLU": "act.silu",
              "Hardswish": "act.hardswish", "LeakyHardtanh": "act.leaky_hardtanh", "Softsign": "act.softsign"}
@@ -83,6 +83,13 @@ def _collect(spec: ModelSpec, raw: dict, tags: set[str], root: bool = False) -> 
             tags.add("container.mixed")
         if _packed_shape(cfg):
             tags.add("container.packed")
+    elif spec.architecture == "Sequential":
+        for child, raw_child in zip(cfg.children, rc["models"]):
+            _collect(child, raw_child, tags)
+            if child.architecture == "Sequential":
+                tags.add("sequential.nested")
+        if cfg.slimmable:
+            tags.add("sequential.slimmable")
     else:
         _wavenet(cfg, rc, tags)
         if float(np.float32(rc["head_scale"])) != float(spec.weights[-1]):

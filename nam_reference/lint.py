@@ -417,7 +417,7 @@ def _stored_values(model: Model, size: float | None) -> tuple[dict, str | None]:
             return {k: own.get(k) if own.get(k) is not None else last.get(k) for k in ("loudness", "gain")}, None
         meta = cfg.submodels[index].metadata or {}
         return {k: meta.get(k) for k in ("loudness", "gain")}, None
-    if model.slimmable and model.spec.config.widths_for_size(full) != model.spec.config.widths_for_size(1.0):
+    if model.slimmable and model.selection(full) != model.selection(1.0):
         return {"loudness": None, "gain": None}, "the stored values describe the full-size model"
     return {k: model.metadata.get(k) for k in ("loudness", "gain")}, None
 

@@ -173,11 +173,13 @@ def _as_model(model) -> Model:
 
 
 def contains_lstm(spec: ModelSpec) -> bool:
-    """Whether an LSTM runs inside this model (itself, its condition_dsp or a container submodel)."""
+    """Whether an LSTM runs inside this model (itself, its condition_dsp, a container submodel or a
+    Sequential's model)."""
     if spec.architecture == "LSTM":
         return True
     nested = [spec.config.condition] if getattr(spec.config, "condition", None) is not None else []
-    return any(contains_lstm(m) for m in nested + list(getattr(spec.config, "submodels", ())))
+    nested += list(getattr(spec.config, "submodels", ())) + list(getattr(spec.config, "children", ()))
+    return any(contains_lstm(m) for m in nested)
 
 
 # Scaling the output ([LOUD-8]).
@@ -212,6 +214,8 @@ def _scale_model(doc: dict, spec: ModelSpec, scale: float) -> None:
     if spec.architecture == "SlimmableContainer":
         for entry, sub in zip(doc["config"]["submodels"], spec.config.submodels):
             _scale_model(entry["model"], sub, scale)
+    elif spec.architecture == "Sequential":  # the last model only ([SEQ-13])
+        _scale_model(doc["config"]["models"][-1], spec.config.children[-1], scale)
     else:
         weights = doc["weights"]
         for i in range(*output_weights(spec).indices(len(weights))):

@@ -8,6 +8,7 @@ import numpy as np
 
 from .container import ContainerConfig
 from .envelope import ModelSpec
+from .sequential import SequentialConfig, SequentialNetwork
 
 # Batch processing runs blocks of this many samples, so memory stays bounded. Small enough that a
 # block's signals stay in cache and a 16-channel product stays a "small" matrix for BLAS; large
@@ -79,6 +80,10 @@ class Model:
         return isinstance(self.spec.config, ContainerConfig)
 
     @property
+    def is_sequential(self) -> bool:
+        return isinstance(self.spec.config, SequentialConfig)
+
+    @property
     def breakpoints(self) -> list[float]:
         return self.spec.config.breakpoints() if self.slimmable else []
 
@@ -91,14 +96,20 @@ class Model:
 
     def receptive_field(self, size: float | None = None) -> int | None:
         """The receptive field in samples at `size` (None when unbounded, [LSTM-7])."""
+        if self.is_sequential:
+            return self.spec.config.receptive_field(size)
         return self.submodel(size).config.receptive_field()
 
     def receptive_field_is_exact(self, size: float | None = None) -> bool:
         """Whether some input at the receptive field's oldest sample can change the output ([WN-RF-4])."""
+        if self.is_sequential:
+            return self.spec.config.receptive_field_is_exact(self.spec.weights, size)
         sub = self.submodel(size)
         return bool(sub.config.receptive_field_is_exact(sub.weights))
 
     def conv_receptive_field(self, size: float | None = None) -> int:
+        if self.is_sequential:
+            return self._rf_star(self.selection(size))
         return self.submodel(size).config.conv_receptive_field()  # RF* of [STATE-3]
 
     @property
@@ -113,29 +124,15 @@ class Model:
 
     def selection(self, size: float | None):
         """A key that changes exactly when the running submodel or slim widths change ([STREAM-7])."""
-        v = FULL_SIZE if size is None else float(size)
-        if self.is_container:
-            return ("submodel", self.spec.config.index_for_size(None if size is None else v))
-        if self.slimmable:
-            return ("widths", self.spec.config.widths_for_size(v))
-        return None
+        return _selection(self.spec, size)
 
     def _network(self, key):
         if key not in self._networks:
-            if key is None:
-                net = self.spec.config.build(self.spec.weights, self.dtype)
-            elif key[0] == "submodel":
-                sub = self.spec.config.submodels[key[1]]
-                net = sub.config.build(sub.weights, self.dtype)
-            else:
-                net = self.spec.config.build_widths(self.spec.weights, self.dtype, key[1])
-            self._networks[key] = net
+            self._networks[key] = _build(self.spec, key, self.dtype)
         return self._networks[key]
 
     def _rf_star(self, key) -> int:
-        if key is not None and key[0] == "submodel":
-            return self.spec.config.submodels[key[1]].config.conv_receptive_field()
-        return self.spec.config.conv_receptive_field()
+        return _rf_star(self.spec, key)
 
     def initial_state(self, key, initial_state: str = "silent"):
         """A fresh copy of the state a model starts from after load or reset ([STATE-6])."""
@@ -223,3 +220,38 @@ def _all_models(spec: ModelSpec):
         yield from _all_models(cond)
     for sub in getattr(spec.config, "submodels", ()):
         yield from _all_models(sub)
+    for child in getattr(spec.config, "children", ()):
+        yield from _all_models(child)
+
+
+def _selection(spec: ModelSpec, size: float | None):
+    v = FULL_SIZE if size is None else float(size)
+    cfg = spec.config
+    if isinstance(cfg, ContainerConfig):
+        return ("submodel", cfg.index_for_size(None if size is None else v))
+    if isinstance(cfg, SequentialConfig):  # one size reaches every child ([SEQ-6])
+        return ("chain", tuple(_selection(c, size) for c in cfg.children))
+    if getattr(cfg, "slimmable", False):
+        return ("widths", cfg.widths_for_size(v))
+    return None
+
+
+def _build(spec: ModelSpec, key, dtype):
+    """The network that runs `spec` at the selection `key`."""
+    if key is None:
+        return spec.config.build(spec.weights, dtype)
+    if key[0] == "submodel":
+        sub = spec.config.submodels[key[1]]
+        return sub.config.build(sub.weights, dtype)
+    if key[0] == "chain":
+        return SequentialNetwork([_build(c, k, dtype) for c, k in zip(spec.config.children, key[1])])
+    return spec.config.build_widths(spec.weights, dtype, key[1])
+
+
+def _rf_star(spec: ModelSpec, key) -> int:
+    """RF* ([STATE-3]) of what runs at the selection `key`."""
+    if key is not None and key[0] == "submodel":
+        return spec.config.submodels[key[1]].config.conv_receptive_field()
+    if key is not None and key[0] == "chain":  # [SEQ-8]: the silent past of the whole chain
+        return 1 + sum(_rf_star(c, k) - 1 for c, k in zip(spec.config.children, key[1]))
+    return spec.config.conv_receptive_field()

@@ -43,7 +43,31 @@ def check(document, report: Report) -> None:
             continue
         seen.add(path)
         clause, message = _clause_and_message(error)
+        if clause in ("META-1", "META-2") and _informational(error.absolute_path):
+            report.warn(path, clause, message + "; read as unknown")
+            continue
         report.error(path, clause, message, _CLASS_BY_CLAUSE.get(clause, "schema"))
+
+
+# The metadata values readers report ([META-5]): a wrong type there stays an error ([META-2]).
+REPORTED_METADATA = ("loudness", "input_level_dbu", "output_level_dbu")
+
+
+def _informational(path) -> bool:
+    """Whether a metadata problem at `path` is in an informational value: a warning, not an error ([META-2])."""
+    parts = list(path)
+    at = len(parts) - 1 - parts[::-1].index("metadata")
+    return parts[at + 1] not in REPORTED_METADATA if at + 1 < len(parts) else True
+
+
+def usable_metadata(metadata):
+    """`metadata` with every informational value that breaks [META-2] read as unknown (None); None if it is
+    not an object ([META-1])."""
+    if not isinstance(metadata, dict):
+        return None
+    known = schema()["$defs"]["metadata"]["properties"]
+    return {k: (v if k not in known or jsonschema.Draft202012Validator(known[k]).is_valid(v) else None)
+            for k, v in metadata.items()}
 
 
 def _meant(error) -> list:

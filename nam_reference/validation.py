@@ -65,5 +65,7 @@ def _without_weights(model):
             config["submodels"] = [
                 dict(e, model=_without_weights(e["model"])) if isinstance(e, dict) and "model" in e else e
                 for e in config["submodels"]]
+        if out.get("architecture") == "Sequential" and isinstance(config.get("models"), list):
+            config["models"] = [_without_weights(m) for m in config["models"]]
         out["config"] = config
     return out

@@ -81,10 +81,11 @@ def test_every_indexed_clause_is_a_clause_of_the_spec():
 
 
 def test_the_corpus_covers_every_clause_a_file_can_break():
-    """The clauses below are those whose violation lies in a file (the others describe computation)."""
+    """The clauses below are those whose violation lies in a file (the others describe computation; a
+    defect under [META-1] is a warning)."""
     breakable = {
         "JSON-1", "JSON-2", "JSON-3", "JSON-4", "ENV-1", "ENV-2", "ENV-3", "VER-1", "VER-2", "SR-1", "SR-4",
-        "META-1", "META-2", "W-1", "W-2", "W-3", "ACT-1", "ACT-2", "ACT-3", "ACT-4", "LIN-1", "LIN-2", "CNN-1",
+        "META-2", "SEQ-1", "SEQ-2", "SEQ-4", "SEQ-10", "W-1", "W-2", "W-3", "ACT-1", "ACT-2", "ACT-3", "ACT-4", "LIN-1", "LIN-2", "CNN-1",
         "CNN-2", "CNN-4", "LSTM-1", "LSTM-2", "WN-1", "WN-3", "WN-ARR-1", "WN-ARR-3", "WN-ARR-4", "WN-ARR-5",
         "WN-ARR-6", "WN-ARR-7", "WN-ARR-8", "WN-ARR-9", "WN-ARR-10", "WN-ARR-11", "WN-ARR-12", "WN-ARR-13",
         "WN-ARR-15", "WN-ARR-16", "WN-ARR-17", "WN-ARR-18", "WN-ARR-19", "WN-ARR-20", "WN-ARR-21", "WN-HEAD-1",

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import nam_reference
-from conftest import ROOT
+from conftest import ROOT, shared_path
 
 
 def linear(taps=(1.0, 0.5, 0.25), version="0.5.4", **envelope) -> dict:
@@ -261,7 +261,7 @@ def test_every_problem_of_a_file_gets_its_own_line(tmp_path):
     found = [(m["file"], m["path"], m["severity"], m["clause"], m["error_class"]) for m in lines]
     assert sorted(found) == sorted([
         ("three.nam", "/config/bias", "error", "LIN-1", "schema"),
-        ("three.nam", "/metadata/gain", "error", "META-2", "schema"),
+        ("three.nam", "/metadata/gain", "warning", "META-2", None),  # informational ([META-2])
         ("three.nam", "/sample_rate", "error", "SR-1", "schema"),
         ("counted.nam", "/version", "warning", "VER-3", None),
         ("counted.nam", "/weights", "error", "W-3", "weight_count"),
@@ -272,3 +272,59 @@ def test_every_problem_of_a_file_gets_its_own_line(tmp_path):
 
 def test_a_valid_file_prints_nothing_and_exits_0(tmp_path):
     assert _validate_cli(tmp_path, {"fine.nam": linear(), "warned.nam": linear(version="0.7.1")}, "--quiet") == (0, [])
+
+
+# Informational metadata ([GEN-5], [META-1], [META-2]): defects that cannot change what a reader computes
+# or reports are warnings, read as unknown; the reported values stay errors.
+
+INFORMATIONAL = {
+    "gear_type unknown": ({"gear_type": "guitar"}, "/metadata/gear_type", "gear_type"),
+    "tone_type unknown": ({"tone_type": "distortion"}, "/metadata/tone_type", "tone_type"),
+    "gain above one": ({"gain": 1.5}, "/metadata/gain", "gain"),
+    "gain a string": ({"gain": "0.2"}, "/metadata/gain", "gain"),
+    "name a number": ({"name": 5}, "/metadata/name", "name"),
+    "modeled_by an array": ({"modeled_by": ["A", "B"]}, "/metadata/modeled_by", "modeled_by"),
+    "date a string": ({"date": "2024-10-09"}, "/metadata/date", "date"),
+    "date year a string": ({"date": {"year": "2024"}}, "/metadata/date/year", "date"),
+    "training an array": ({"training": []}, "/metadata/training", "training"),
+}
+
+
+@pytest.mark.clause("GEN-5", "META-2")
+@pytest.mark.parametrize("name", list(INFORMATIONAL))
+def test_an_informational_metadata_defect_is_a_warning_and_reads_as_unknown(name):
+    metadata, path, key = INFORMATIONAL[name]
+    doc = linear(metadata=dict(metadata, loudness=-20.0))
+    report = nam_reference.validate(doc)
+    assert report.ok, [p.line() for p in report.problems]
+    assert [(p.path, p.clause) for p in report.warnings] == [(path, "META-2")]
+    model = nam_reference.load(doc)
+    assert model.metadata[key] is None and model.loudness == -20.0
+    assert outputs_equal(doc, linear())  # [META-4]
+
+
+@pytest.mark.clause("META-1")
+@pytest.mark.parametrize("value", [[], "clean", 1, True])
+def test_metadata_that_is_not_an_object_is_a_warning_and_reads_as_absent(value):
+    report = nam_reference.validate(linear(metadata=value))
+    assert report.ok and [(p.path, p.clause) for p in report.warnings] == [("/metadata", "META-1")]
+    assert nam_reference.load(linear(metadata=value)).loudness is None
+
+
+@pytest.mark.parametrize("key", ["loudness", "input_level_dbu", "output_level_dbu"])
+def test_a_reported_metadata_value_of_the_wrong_type_is_still_an_error(key):
+    report = nam_reference.validate(linear(metadata={key: "18 dB"}))
+    assert [(p.path, p.clause, p.reject_level) for p in report.errors] == [(f"/metadata/{key}", "META-2", "SHOULD")]
+
+
+def test_an_a2_container_labelled_distortion_loads_and_validates_with_a_warning(tmp_path):
+    """A file shaped like BossWN-a2.nam (NeuralAudio's Utils/Models): a genuine A2 SlimmableContainer whose
+    metadata says "tone_type": "distortion", a value outside [META-2]'s list."""
+    doc = json.loads(shared_path("models", "A2.nam").read_text(encoding="utf-8"))
+    assert doc["architecture"] == "SlimmableContainer"
+    doc["metadata"] = dict(doc.get("metadata") or {}, gear_type="pedal", tone_type="distortion")
+    model = nam_reference.load(doc)
+    assert model.metadata["tone_type"] is None and model.loudness == doc["metadata"]["loudness"]
+    code, lines = _validate_cli(tmp_path, {"BossWN-a2.nam": doc})
+    assert code == 0 and all(lines)
+    assert [(m["path"], m["severity"], m["clause"]) for m in lines] == [("/metadata/tone_type", "warning", "META-2")]
