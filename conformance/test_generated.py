@@ -22,7 +22,7 @@ from conformance.probes import probe
 from nam_reference.features import features as feature_tags, registry
 
 ARCHITECTURES = {"arch.linear": "Linear", "arch.convnet": "ConvNet", "arch.lstm": "LSTM", "arch.wavenet": "WaveNet",
-                 "arch.container": "SlimmableContainer"}
+                 "arch.container": "SlimmableContainer", "arch.sequential": "Sequential"}
 SIGNAL_LENGTH = 1024
 # Inputs a feature can show in: silence and subnormal levels leave most features with nothing to change.
 AUDIBLE = tuple(k for k in generators.waveforms.KINDS if k not in ("silence", "tiny"))

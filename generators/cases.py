@@ -26,6 +26,7 @@ FILES = ("model.nam", "input.f32", "expected.f32", "case.json")
 BASE_CLAUSES = {
     "Linear": ["LIN-4", "LIN-5"], "ConvNet": ["CNN-3", "CNN-5", "CONV-4"], "LSTM": ["LSTM-3", "LSTM-5", "LSTM-6"],
     "WaveNet": ["WN-W-1", "WN-LAYER-4", "WN-FWD-6", "CONV-4"], "SlimmableContainer": ["CONT-6", "CONT-7"],
+    "Sequential": ["SEQ-5", "SEQ-8"],
 }
 
 

@@ -32,7 +32,7 @@ from nam_reference.features import features, registry
 
 from . import ablation, cases, documents, realistic, strategies, writers
 from .models import Draft
-from .plan import WIDE_CONDITION
+from .plan import SEQUENTIAL, WIDE_CONDITION
 from .source import RandomSource
 from .wavenet import FILM_SLOTS
 
@@ -41,7 +41,7 @@ INPUT_LENGTH = 2048
 ATTEMPTS = 200
 # A second case at this size, for a model that has sizes: a slimmable WaveNet and a container at their
 # narrowest, a packed container at 0.5.
-CASE_SIZES = {"wavenet.slimmable": 0.0, "arch.container": 0.0, "container.packed": 0.5}
+CASE_SIZES = {"wavenet.slimmable": 0.0, "arch.container": 0.0, "container.packed": 0.5, "sequential.slimmable": 0.0}
 
 
 def fixture_input(channels: int, length: int = INPUT_LENGTH, seed: int = 0) -> np.ndarray:
@@ -119,7 +119,19 @@ def hand_models() -> dict[str, tuple[dict, float | None, str]]:
         slimmable={"method": "slice_channels_uniform", "kwargs": {"allowed_channels": [1, 2]}})],
         "head": None, "head_scale": 0.8},
         [1.0, 2.0, 0.5, -0.3, 0.2, 0.4, 0.1, -0.1, 0.25, 0.5, 1.0, -1.0, 0.8])
+    # Sequential ([SEQ-5], [SEQ-8]): the first model answers silence with 1.0, its successor's steady input.
+    first = _doc("Linear", {"receptive_field": 2, "bias": True}, [0.5, 0.25, 1.0])
+    second = _doc("Linear", {"receptive_field": 3, "bias": False}, [2.0, 0.0, 1.0])
+    chain = _doc("Sequential", {"models": [first, second]}, [])
+    # A container between two Linears: the size reaches it through the chain ([SEQ-6]).
+    sized = _doc("Sequential", {"models": [_doc("Linear", {"receptive_field": 2, "bias": True}, [1.0, -0.5, 0.25]),
+                                           container, second]}, [])
     return {
+        "hand.sequential.linear_linear": (chain, None, "Linear then Linear: y1 = 1 + 0.5 x[t] + 0.25 x[t-1], "
+                                                       "y = 2 y1[t] + y1[t-2]; the second model's past is y1's "
+                                                       "response to silence, 1.0 ([SEQ-8])"),
+        "hand.sequential.container": (sized, 0.25, "Linear, container, Linear at size 0.25: the container runs "
+                                                   "its first submodel (gain 2) ([SEQ-6])"),
         "hand.linear": (linear, None, "three taps and a bias: y[t] = 0.125 + x[t] + 0.5 x[t-1] - 0.25 x[t-2]"),
         "hand.linear_no_bias": (linear_no_bias, None, "three taps, no bias: y[t] = 0.5 x[t] + x[t-1] - 0.25 x[t-2]; "
                                                       "the blob ends with a tap"),
@@ -188,7 +200,7 @@ def _suits(doc: dict, tag: str, seed: int) -> bool:
     """A WaveNet case without disputed features it is not about (a condition_dsp only where the tag needs
     a wide condition), its own feature removable where generators.ablation can remove it, and every
     feature of the model that runs, at each size the case is built for, noticeable in the output."""
-    if _wavenet_tag(tag):
+    if _wavenet_tag(tag) or tag in SEQUENTIAL:
         allowed = {tag} | IMPLIES.get(tag, set()) | ({"wavenet.condition_dsp"} if tag in WIDE_CONDITION else set())
         if (features(doc) - allowed) & DISPUTED:
             return False

@@ -38,6 +38,8 @@ class Draft:
         if isinstance(self.config.get("condition_dsp"), Draft):
             out.append(self.config["condition_dsp"])
         out += [entry["model"] for entry in self.config.get("submodels", [])]
+        if self.architecture == "Sequential":
+            out += list(self.config["models"])
         return out
 
     def walk(self):
@@ -162,8 +164,8 @@ def lstm(src: Source, plan: Plan, slot: Slot) -> Draft:
 
 
 def build(src: Source, plan: Plan, slot: Slot) -> Draft:
-    from . import container, wavenet
+    from . import container, sequential, wavenet
 
     builder = {"Linear": linear, "ConvNet": convnet, "LSTM": lstm, "WaveNet": wavenet.build,
-               "SlimmableContainer": container.build}[plan.architecture]
+               "SlimmableContainer": container.build, "Sequential": sequential.build}[plan.architecture]
     return builder(src, plan, slot)

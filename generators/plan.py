@@ -13,11 +13,13 @@ import functools
 
 from nam_reference.features import registry
 
-ARCHITECTURES = ("Linear", "ConvNet", "LSTM", "WaveNet", "SlimmableContainer")
+ARCHITECTURES = ("Linear", "ConvNet", "LSTM", "WaveNet", "SlimmableContainer", "Sequential")
 LEAF_ARCHITECTURES = ("Linear", "ConvNet", "LSTM", "WaveNet")
 
 ENV = frozenset({"env.sample_rate_absent", "env.sample_rate_other", "env.metadata_absent", "env.multichannel"})
 CONTAINER = frozenset({"arch.container", "container.mixed", "container.packed"})
+# A Sequential is drawn only when a tag asks for one, so the plans for other tags stay as they were.
+SEQUENTIAL = frozenset({"arch.sequential", "sequential.slimmable", "sequential.nested"})
 OWN_TAGS = {  # the tags only a node of that architecture can show
     "Linear": frozenset({"arch.linear", "linear.bias"}),
     "ConvNet": frozenset({"arch.convnet", "convnet.batchnorm", "convnet.groups"}),
@@ -63,7 +65,7 @@ class Plan:
     architecture: str
     want: frozenset[str] = frozenset()
     condition: "Plan | None" = None  # a forced condition_dsp (WaveNet only)
-    submodels: tuple["Plan", ...] = ()  # forced submodels (container only), in no particular order
+    submodels: tuple["Plan", ...] = ()  # forced submodels (container) or models (Sequential), in no particular order
     packed: bool = False  # container in the packed-training shape ([CONT-10])
     mixed: bool = False  # container with submodels of at least two architectures
     wide_condition: bool = False  # WaveNet whose condition must be at least 2 channels wide
@@ -88,6 +90,10 @@ def plans(want, architectures=None, role: str = "root") -> list[Plan]:
 
 def _route(want: frozenset[str], arch: str, role: str) -> Plan | None:
     if role != "root" and want & ENV:
+        return None
+    if arch == "Sequential":
+        return _route_sequential(want) if role == "root" and want & SEQUENTIAL else None
+    if want & SEQUENTIAL:
         return None
     if arch == "SlimmableContainer":
         return _route_container(want) if role == "root" else None
@@ -180,3 +186,22 @@ def _route_container(want: frozenset[str]) -> Plan | None:
             return None
         submodels.append(options[0])
     return Plan("SlimmableContainer", own, submodels=tuple(submodels), mixed="container.mixed" in own)
+
+
+def _route_sequential(want: frozenset[str]) -> Plan | None:
+    """A chain of one-channel models ([SEQ-4]): the tags that are not the chain's go to one of its models."""
+    if "env.multichannel" in want:
+        return None
+    own = (want & (SEQUENTIAL | ENV)) | {"arch.sequential"}
+    models = []
+    if "sequential.nested" in own:
+        models.append(Plan("Sequential", frozenset({"arch.sequential"})))
+    if "sequential.slimmable" in own:
+        models.append(Plan("SlimmableContainer", frozenset({"arch.container"})))
+    rest = want - own
+    if rest:
+        options = plans(rest, ARCHITECTURES[:-1], role="submodel") or plans(rest, ["SlimmableContainer"])
+        if not options:
+            return None
+        models.append(options[0])
+    return Plan("Sequential", own, submodels=tuple(models))

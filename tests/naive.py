@@ -444,11 +444,28 @@ def container_index(config, size) -> int:
     return len(entries) - 1
 
 
+class Sequential:
+    """[SEQ-5]: the models one after another. The chain runs from cold over the input padded once by its
+    own RF* − 1, so each model's past is its predecessor's response to silence ([SEQ-8])."""
+
+    def __init__(self, models):
+        self.models = models
+        self.in_channels, self.out_channels = models[0].in_channels, models[-1].out_channels
+        self.rf_star = 1 + sum(m.rf_star - 1 for m in models)  # [SEQ-7]
+
+    def run(self, x):
+        for m in self.models:
+            x = m.run(x)
+        return x
+
+
 def build(document, size=None, weights=True):
     """A runnable model for a document; `weights=False` reads zeros and only records the layout."""
     config, architecture = document["config"], document["architecture"]
     if architecture == "SlimmableContainer":
         return build(config["submodels"][container_index(config, size)]["model"], weights=weights)
+    if architecture == "Sequential":  # one size for every model ([SEQ-6])
+        return Sequential([build(m, size, weights) for m in config["models"]])
     blob = Blob(document["weights"] if weights else None)
     kind = {"Linear": Linear, "ConvNet": ConvNet, "LSTM": LSTM}.get(architecture)
     model = WaveNet(config, blob, size) if architecture == "WaveNet" else kind(config, blob)
@@ -477,7 +494,7 @@ def layer_array(**keys) -> dict:
 
 def layout(document) -> list[tuple[str, int]]:
     """Every tensor of the document's own blob, in order, with its number of weights."""
-    if document["architecture"] == "SlimmableContainer":
+    if document["architecture"] in ("SlimmableContainer", "Sequential"):
         return []
     return build(document, weights=False).blob_layout
 

@@ -100,7 +100,8 @@ def test_model_is_valid_and_case_json_states_its_facts(case_id):
 def test_the_corpus_covers_every_architecture_feature_and_realistic_shape():
     tags = set().union(*(e["features"] for e in ENTRIES))
     assert tags == set(registry())
-    assert {e["architecture"] for e in ENTRIES} == {"Linear", "ConvNet", "LSTM", "WaveNet", "SlimmableContainer"}
+    assert {e["architecture"] for e in ENTRIES} == {"Linear", "ConvNet", "LSTM", "WaveNet", "SlimmableContainer",
+                                                  "Sequential"}
     realistic = {e["id"]: e for e in ENTRIES if e["id"].startswith("realistic.")}
     a1 = load_case("realistic.a1_standard")[1]["config"]["layers"]
     assert [(a["channels"], a["dilations"]) for a in a1] == [(16, [2 ** i for i in range(10)])] + [
@@ -308,7 +309,25 @@ def hand_slimmable_full(x):  # rechannel (1, 2); conv [[0.5, -0.3], [0.2, 0.4]] 
     return out
 
 
+def hand_sequential_linear_linear(x, own_past: bool = False):
+    """y1 = 1 + 0.5 x[t] + 0.25 x[t-1]; y = 2 y1[t] + y1[t-2]. In the chain's silent past y1 is 1.0 before
+    the first sample ([SEQ-8]); `own_past` gives the second model the zero past of its own silent past."""
+    def y1(t):
+        if t < 0:
+            return 0.0 if own_past else 1.0
+        return 1.0 + 0.5 * past(x, t, 0) + 0.25 * past(x, t, 1)
+    return [2.0 * y1(t) + y1(t - 2) for t in range(len(x))]
+
+
+def hand_sequential_container(x):  # z = 0.25 + x[t] - 0.5 x[t-1]; the container at 0.25 doubles; then as above
+    def u(t):
+        return 2.0 * (0.25 + past(x, t, 0) - 0.5 * past(x, t, 1)) if t >= 0 else 0.5
+    return [2.0 * u(t) + u(t - 2) for t in range(len(x))]
+
+
 HAND = {
+    "hand.sequential.linear_linear": hand_sequential_linear_linear,
+    "hand.sequential.container": hand_sequential_container,
     "hand.linear": hand_linear,
     "hand.linear_no_bias": hand_linear_no_bias,
     "hand.convnet": hand_convnet,
@@ -341,6 +360,16 @@ def test_hand_cases_with_a_bias_before_a_convolution_tell_the_silent_past_from_a
     meta, doc, x, y = load_case(case_id)
     cold = np.atleast_2d(nam_reference.load(doc).process(x, initial_state="cold"))
     assert compare(cold, y).max_error > 100 * meta["tolerance"]["max_error"]
+
+
+@pytest.mark.clause("SEQ-8")
+def test_the_sequential_hand_case_tells_the_chains_silent_past_from_each_models_own():
+    """The first model answers silence with 1.0: started from its own silent past (zeros), the second model
+    would give other first samples."""
+    meta, doc, x, y = load_case("hand.sequential.linear_linear")
+    own = np.array([hand_sequential_linear_linear(x[0], own_past=True)])
+    assert compare(own, y).max_error > 100 * meta["tolerance"]["max_error"]
+    assert compare(own[:, 2:], y[:, 2:]).max_error <= meta["tolerance"]["max_error"]  # they agree from RF_2 − 1 on
 
 
 # Stored loudness and gain ([LOUD-2], [LOUD-3], [LOUD-5]).
