@@ -849,6 +849,25 @@ class Randomizer:
             submodels.append({"max_value": threshold, "model": model})
         return self.envelope("SlimmableContainer", {"submodels": submodels}, root=True)
 
+    def sequential(self, nested: bool = True) -> dict:
+        """One-channel models in a chain ([SEQ-4]); a container or a Sequential among them when wanted."""
+        kinds = [self.choice(["Linear", "ConvNet", "LSTM", "WaveNet"]) for _ in range(self.int(2, 3))]
+        if "sequential.slimmable" in self.want and nested:
+            kinds[self.int(0, len(kinds) - 1)] = "SlimmableContainer"
+        if "sequential.nested" in self.want and nested:
+            kinds.insert(self.int(0, len(kinds)), "Sequential")
+        models = []
+        for kind in kinds:
+            model = {"Linear": lambda: self.linear(1, root=False),
+                     "ConvNet": lambda: self.convnet(1, 1, root=False),
+                     "LSTM": lambda: self.lstm(1, 1, root=False),
+                     "WaveNet": lambda: self.wavenet(in_channels=1, out_channels=1, root=False),
+                     "SlimmableContainer": self.container,
+                     "Sequential": lambda: self.sequential(nested=False)}[kind]()
+            model.pop("sample_rate", None)  # a nested model inherits the chain's rate ([SR-4])
+            models.append(model)
+        return self.envelope("Sequential", {"models": models}, root=nested)
+
     def packed_container(self) -> dict:
         """[CONT-10]: WaveNets that differ only in channels, sharing the head scale; thresholds (i+1)/n."""
         n = self.int(2, 3)
@@ -889,6 +908,8 @@ def random_document(seed: int, architecture: str, want=(), slimmable: bool = Fal
     r = Randomizer(seed, want)
     if architecture == "SlimmableContainer":
         return r.container()
+    if architecture == "Sequential":
+        return r.sequential()
     if architecture == "WaveNet":
         return r.wavenet(slimmable=slimmable)
     return {"Linear": r.linear, "ConvNet": r.convnet, "LSTM": r.lstm}[architecture]()

@@ -20,7 +20,7 @@ MARKER = "mark.clause("
 REQUIRED = {
     "ACT": None, "CONV": None, "WN-FILM": None, "WN-LAYER": None, "WN-FWD": None, "STATE": None,
     "LIN": {5}, "CNN": {5}, "LSTM": {5, 6}, "WN-HEAD": {2, 3}, "WN-SLIM": {5, 6, 7, 8}, "CONT": {6, 7},
-    "STREAM": {2, 5, 7},
+    "STREAM": {2, 5, 7}, "SEQ": {5, 6, 7, 8},
 }
 
 

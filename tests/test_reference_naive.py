@@ -24,16 +24,16 @@ EVERY_COMPUTATION = pytest.mark.clause(
     "WN-FILM-2", "WN-FILM-3", "WN-LAYER-1", "WN-LAYER-2", "WN-LAYER-3", "WN-LAYER-4", "WN-LAYER-5", "WN-LAYER-6",
     "WN-LAYER-7", "WN-LAYER-8", "WN-FWD-1", "WN-FWD-2", "WN-FWD-3", "WN-FWD-4", "WN-FWD-5", "WN-FWD-6", "WN-HEAD-2",
     "WN-HEAD-3", "WN-SLIM-5", "WN-SLIM-6", "WN-SLIM-7", "WN-SLIM-8", "CONT-6", "CONT-7", "STATE-2", "STATE-4",
-    "W-2", "W-3", "W-4", "WN-W-1", "WN-W-2")
+    "W-2", "W-3", "W-4", "WN-W-1", "WN-W-2", "SEQ-5", "SEQ-6", "SEQ-8")
 
 
 def architecture_of(tag: str) -> str:
     prefix = tag.split(".")[0]
     if tag.startswith("arch."):
         return {"linear": "Linear", "convnet": "ConvNet", "lstm": "LSTM", "wavenet": "WaveNet",
-                "container": "SlimmableContainer"}[tag.split(".")[1]]
-    return {"linear": "Linear", "convnet": "ConvNet", "lstm": "LSTM", "container": "SlimmableContainer"}.get(
-        prefix, "WaveNet")
+                "container": "SlimmableContainer", "sequential": "Sequential"}[tag.split(".")[1]]
+    return {"linear": "Linear", "convnet": "ConvNet", "lstm": "LSTM", "container": "SlimmableContainer",
+            "sequential": "Sequential"}.get(prefix, "WaveNet")
 
 
 def sizes(model) -> list:
@@ -89,7 +89,7 @@ def test_grouped_film_in_every_slot(slot, shift):
 @EVERY_COMPUTATION
 @pytest.mark.parametrize("seed", range(30))
 @pytest.mark.parametrize("architecture", ["WaveNet", "slimmable WaveNet", "ConvNet", "LSTM", "Linear",
-                                          "SlimmableContainer"])
+                                          "SlimmableContainer", "Sequential"])
 def test_random_models(architecture, seed):
     slimmable = architecture == "slimmable WaveNet"
     document = naive.random_document(1000 + seed, architecture.split()[-1], slimmable=slimmable)
