@@ -80,6 +80,8 @@ def plans(want, architectures=None, role: str = "root") -> list[Plan]:
     if "env.sample_rate_absent" in want and "env.sample_rate_other" in want:
         return []
     candidates = ARCHITECTURES if architectures is None else tuple(architectures)
+    if candidates == ("Sequential",):
+        want |= {"arch.sequential"}  # asked for by name
     found = []
     for arch in candidates:
         plan = _route(want, arch, role)

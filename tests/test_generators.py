@@ -33,7 +33,7 @@ from generators.source import RandomSource
 from nam_reference.features import features, registry
 
 TAGS = sorted(registry())
-ARCHITECTURES = ["Linear", "ConvNet", "LSTM", "WaveNet", "SlimmableContainer"]
+ARCHITECTURES = ["Linear", "ConvNet", "LSTM", "WaveNet", "SlimmableContainer", "Sequential"]
 BLOCK_TOLERANCE = 1e-5  # [NUM-4]
 
 
