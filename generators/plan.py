@@ -198,8 +198,8 @@ def _route_sequential(want: frozenset[str]) -> Plan | None:
     models = []
     if "sequential.nested" in own:
         models.append(Plan("Sequential", frozenset({"arch.sequential"})))
-    if "sequential.slimmable" in own:
-        models.append(Plan("SlimmableContainer", frozenset({"arch.container"})))
+    if "sequential.slimmable" in own:  # a container of two architectures, so two submodels: a size matters
+        models.append(Plan("SlimmableContainer", frozenset({"arch.container", "container.mixed"}), mixed=True))
     rest = want - own
     if rest:
         options = plans(rest, ARCHITECTURES[:-1], role="submodel") or plans(rest, ["SlimmableContainer"])
