@@ -36,7 +36,8 @@ from nam_reference.features import features
 UNSUPPORTED = {
     "arch.convnet": "the importer knows Linear, LSTM and WaveNet only",
     "arch.container": "the importer knows Linear, LSTM and WaveNet only",
-    "arch.sequential": "0.13.0 reads only the experimental Sequential form, not the nested one [DIV-22]",
+    "arch.sequential": "the importer knows Linear, LSTM and WaveNet only; 0.13.0 exports only the experimental "
+                       "Sequential form [DIV-22]",
     "env.multichannel": "mono only: Linear and LSTM take no in_channels, a WaveNet's output must be one channel",
     "wavenet.condition_dsp": "the importer drops condition_dsp; the trainer runs a WaveNet one only [DIV-16]",
     "wavenet.head_dilation": "the importer drops head_dilation [DIV-6]",
