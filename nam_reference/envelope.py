@@ -76,7 +76,8 @@ class Context:
 
 def nested_models(document: dict):
     """A parsed document and every model nested in it ([ENV-5]: a WaveNet's condition_dsp, a container's
-    submodels, a Sequential's models), root first. For walking documents, valid or not: a missing config has no nested models."""
+    submodels, a Sequential's models), root first. For walking documents, valid or not: a missing config
+    has no nested models."""
     yield document
     config = document.get("config", {})
     if isinstance(config.get("condition_dsp"), dict):

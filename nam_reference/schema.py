@@ -56,6 +56,8 @@ REPORTED_METADATA = ("loudness", "input_level_dbu", "output_level_dbu")
 def _informational(path) -> bool:
     """Whether a metadata problem at `path` is in an informational value: a warning, not an error ([META-2])."""
     parts = list(path)
+    if "metadata" not in parts:
+        return False
     at = len(parts) - 1 - parts[::-1].index("metadata")
     return parts[at + 1] not in REPORTED_METADATA if at + 1 < len(parts) else True
 
