@@ -77,11 +77,13 @@ class HookedModel(nam_reference.Model):
 
 
 def networks(network):
-    """A network and the networks nested in it (a WaveNet's condition_dsp)."""
+    """A network and the networks nested in it (a WaveNet's condition_dsp, the models of a Sequential)."""
     yield network
     condition = getattr(network, "condition", None)
     if condition is not None:
         yield from networks(condition)
+    for model in getattr(network, "networks", ()):
+        yield from networks(model)
 
 
 def wavenet_layers(network):
