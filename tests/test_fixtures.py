@@ -456,6 +456,9 @@ def _array_for_trainer(raw: dict) -> dict:
 def trainer_document(doc: dict, size=None, condition: bool = False) -> dict:
     """The model that runs at `size`, written the way the trainer's importer reads it."""
     arch, config = doc["architecture"], doc["config"]
+    if arch == "Sequential":  # each model as the importer reads it, chained by trainer_output ([SEQ-5])
+        return {"architecture": "Sequential", "models": [(trainer_document(m, size, condition), size)
+                                                         for m in config["models"]]}
     if arch == "SlimmableContainer":  # [CONT-6]
         entries = config["submodels"]
         chosen = next((e for e in entries if size is not None and size < e["max_value"]), entries[-1])
@@ -509,7 +512,17 @@ def trainer_output(converted: dict, x: np.ndarray, size=None) -> np.ndarray:
     import torch
 
     with torch.no_grad():
-        return trainer_model(converted, size)(torch.tensor(x[0], dtype=torch.float32), pad_start=True).numpy()[None, :]
+        if converted["architecture"] != "Sequential":
+            return trainer_model(converted, size)(torch.tensor(x[0], dtype=torch.float32),
+                                                  pad_start=True).numpy()[None, :]
+        # As the trainer runs a chain: the input padded once by the chain's RF − 1 zeros, each model without
+        # padding of its own, so each model's past is its predecessor's response to silence ([SEQ-8]).
+        models = [trainer_model(m, s if m["architecture"] == "WaveNet" else None) for m, s in converted["models"]]
+        pad = sum(m.receptive_field - 1 for m in models)
+        signal = torch.cat([torch.zeros(pad), torch.tensor(x[0], dtype=torch.float32)])
+        for model in models:
+            signal = model(signal, pad_start=False)
+        return signal.numpy()[None, :]
 
 
 TRAINER_IDS = [e["id"] for e in ENTRIES if e["architecture"] != "ConvNet"]
@@ -538,7 +551,8 @@ def test_the_trainer_imports_every_architecture_and_the_realistic_shapes():
         except Unsupported:
             continue
         imported.add(case_id)
-    assert {load_case(i)[0]["architecture"] for i in imported} == {"Linear", "LSTM", "WaveNet", "SlimmableContainer"}
+    assert {load_case(i)[0]["architecture"] for i in imported} == {"Linear", "LSTM", "WaveNet", "SlimmableContainer",
+                                                                   "Sequential"}
     assert {"realistic.a1_standard", "realistic.a2", "realistic.a2_packed", "realistic.a2_packed.narrow",
             "metadata.loudness"} | {i for i in HAND if "convnet" not in i} <= imported
 
