@@ -8,6 +8,7 @@ import numpy as np
 
 from .container import ContainerConfig
 from .envelope import ModelSpec
+from .readings import EXACT, Reading
 from .sequential import SequentialConfig, SequentialNetwork
 
 # Batch processing runs blocks of this many samples, so memory stays bounded. Small enough that a
@@ -23,12 +24,14 @@ class Model:
 
     `process(x)` renders a whole signal; `stream()` gives a block-by-block processor. Both start from
     the silent past unless `initial_state="cold"`. Computation is in `dtype` (float32 is normative;
-    float64 serves error analysis).
+    float64 serves error analysis), as `reading` says (the normative reading by default; named
+    approximations and dialects, spec section 21, for judging and explaining engines).
     """
 
-    def __init__(self, spec: ModelSpec, dtype=np.float32):
+    def __init__(self, spec: ModelSpec, dtype=np.float32, reading: Reading = EXACT):
         self.spec = spec
         self.dtype = np.dtype(dtype).type
+        self.reading = reading
         self._networks: dict = {}
         self._initial: dict = {}
 
@@ -128,7 +131,7 @@ class Model:
 
     def _network(self, key):
         if key not in self._networks:
-            self._networks[key] = _build(self.spec, key, self.dtype)
+            self._networks[key] = _build(self.spec, key, self.dtype, self.reading)
         return self._networks[key]
 
     def _rf_star(self, key) -> int:
@@ -236,16 +239,16 @@ def _selection(spec: ModelSpec, size: float | None):
     return None
 
 
-def _build(spec: ModelSpec, key, dtype):
-    """The network that runs `spec` at the selection `key`."""
+def _build(spec: ModelSpec, key, dtype, reading: Reading = EXACT):
+    """The network that runs `spec` at the selection `key`, computing as `reading` says."""
     if key is None:
-        return spec.config.build(spec.weights, dtype)
+        return spec.config.build(spec.weights, dtype, reading)
     if key[0] == "submodel":
         sub = spec.config.submodels[key[1]]
-        return sub.config.build(sub.weights, dtype)
+        return sub.config.build(sub.weights, dtype, reading)
     if key[0] == "chain":
-        return SequentialNetwork([_build(c, k, dtype) for c, k in zip(spec.config.children, key[1])])
-    return spec.config.build_widths(spec.weights, dtype, key[1])
+        return SequentialNetwork([_build(c, k, dtype, reading) for c, k in zip(spec.config.children, key[1])])
+    return spec.config.build_widths(spec.weights, dtype, key[1], reading)
 
 
 def _rf_star(spec: ModelSpec, key) -> int:
