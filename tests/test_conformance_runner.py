@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -182,6 +183,34 @@ def test_expectations_files(tmp_path):
         expectations.load(str(path))
 
 
+@pytest.mark.parametrize("name", ["namcore-0.5", "trainer"])
+def test_shipped_profiles_load_by_name_and_cite_their_clauses(name):
+    entries = expectations.load(name)
+    assert entries and name in expectations.profiles()
+    for entry in entries:
+        assert re.search(r"\[(DIV|[A-Z]+(-[A-Z]+)*)-\d+\]", entry.reason), (name, entry.id, entry.reason)
+    if name == "namcore-0.5":
+        (dialects,) = [e for e in entries if e.explained_by]
+        assert set(dialects.explained_by) == {"DIV-4", "DIV-5", "DIV-9"} and dialects.explains(["DIV-4", "DIV-5"])
+        assert not dialects.explains([]) and not dialects.explains(["DIV-1"])
+
+
+def test_expectation_profiles_extend_and_refuse_what_they_cannot_mean(tmp_path):
+    child = tmp_path / "engine.toml"
+    child.write_text('extends = ["namcore-0.5"]\n[[expect]]\nid = "conformance/x.py::y"\nreason = "ours"\n')
+    entries = expectations.load(str(child))
+    assert [e.id for e in entries[:-1]] == [e.id for e in expectations.load("namcore-0.5")]
+    assert entries[-1].reason == "ours"
+    with pytest.raises(ValueError, match="namcore-0.5"):
+        expectations.load("no-such-profile")
+    child.write_text('[[expect]]\nid = "a"\nreason = "r"\nexplained_by = ["DIV-12"]\n')
+    with pytest.raises(ValueError, match="no dialect"):
+        expectations.load(str(child))
+    child.write_text(f'extends = ["{child}"]\n')
+    with pytest.raises(ValueError, match="extends itself"):
+        expectations.load(str(child))
+
+
 # Metrics ([NUM-3]), worked by hand.
 
 def test_metrics_by_hand():
@@ -199,6 +228,20 @@ def test_metrics_by_hand():
     assert compare(loud * 1.05, loud).best_tier() == "perceptual"
     assert compare(loud * 1.5, loud).best_tier() is None
     assert TIERS["strict"][0] == BLOCK_TOLERANCE
+
+
+def test_near_constant_outputs_at_the_approximate_tier():
+    """[NUM-9]: a constant 0.01 with a wiggle of 1e-4 (varying part far below -60 dBFS) off by 1e-3: the
+    ESR (about 1e-2) measures nothing there, so the approximate tier looks at the max error alone; the
+    strict tier still fails it, and a varying output keeps its ESR."""
+    t = np.arange(4096)
+    r = 0.01 + 1e-4 * np.sin(t * 0.05)
+    c = compare(r + 1e-3, r)
+    assert c.esr == pytest.approx(1e-6 / (1e-4 + 0.5e-8), rel=1e-3) and c.varying_rms < 1e-3
+    assert c.within("approximate") and not c.within("strict")
+    loud = 0.01 + 0.1 * np.sin(t * 0.05)  # varying part 0.07: ESR applies
+    assert not compare(loud + 0.01, loud).within("approximate")
+    assert not compare(r + 0.06, r).within("approximate")  # the max error still applies
 
 
 # Reports.

@@ -133,3 +133,20 @@ def test_a_declared_fast_tanh_engine_is_conformant_at_the_strict_tier(tmp_path):
     assert result["verdict"].startswith("VERDICT: CONFORMANT") and result["counts"].get("PASS", 0) >= 30, result["counts"]
     passed = {r.get("case") for r in result["results"] if r["status"] == "PASS"}
     assert {"act.tanh", "hand.lstm", "realistic.a1_standard", "generated"} <= passed  # cases where tanh shows
+
+
+@pytest.mark.parametrize("mutant, status", [("c20_residual_without_layer1x1", "XFAIL"),
+                                            ("c25_fast_tanh_with_bias_bug", "FAIL")])
+def test_the_namcore_profile_expects_only_failures_its_dialects_explain(tmp_path, mutant, status):
+    """With `--expectations namcore-0.5`, an engine computing Core's [DIV-4] reading has its
+    failures expected; a bug no dialect explains is still a failure."""
+    report = tmp_path / "report.json"
+    cases = "wavenet.layer1x1_inactive" if "c20" in mutant else "hand.linear"
+    subprocess.run([sys.executable, "-m", "pytest", "conformance/test_agreement.py", "-q", "-p", "no:cacheprovider",
+                    "--impl", str(ROOT / "tests" / "mutants" / f"{mutant}.py"), "--expectations", "namcore-0.5",
+                    "--report-json", str(report), "-k", f"test_agreement and {cases}"],
+                   cwd=ROOT, capture_output=True, text=True, env={**os.environ, "HYPOTHESIS_PROFILE": "ci"})
+    results = json.loads(report.read_text())["results"]
+    assert results and {r["status"] for r in results} == {status}, [(r["id"], r["status"]) for r in results]
+    if status == "XFAIL":
+        assert all("[DIV-4]" in r["message"] for r in results)
