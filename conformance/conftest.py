@@ -119,7 +119,8 @@ def pytest_report_header(config):
         features = caps["features"] if caps["features"] == "all" else f"{len(caps['features'])} tags"
         lines.append(f"capabilities: features {features}, initial state {caps['initial_state']}, numerics "
                      f"{caps['numerics']}, reports {caps['reports'] or 'nothing'}, max block {caps['max_block']}, "
-                     f"stateful {caps['stateful']}, set_size {caps['set_size']}")
+                     f"stateful {caps['stateful']}, set_size {caps['set_size']}"
+                     + (f", approximations {', '.join(caps['approximations'])}" if caps.get("approximations") else ""))
     lines.append(f"required tier: {header['required_tier']}; tiers "
                  + "; ".join(f"{k} {v}" for k, v in header["tiers"].items())
                  + f"; block tolerance {header['block_tolerance']}")
