@@ -127,7 +127,7 @@ class Model:
 
     def selection(self, size: float | None):
         """A key that changes exactly when the running submodel or slim widths change ([STREAM-7])."""
-        return _selection(self.spec, size)
+        return _selection(self.spec, size, inclusive=self.reading.speaks("DIV-17"))  # [DIALECT-5]
 
     def _network(self, key):
         if key not in self._networks:
@@ -227,13 +227,14 @@ def _all_models(spec: ModelSpec):
         yield from _all_models(child)
 
 
-def _selection(spec: ModelSpec, size: float | None):
+def _selection(spec: ModelSpec, size: float | None, inclusive: bool = False):
+    """`inclusive`: a container selects with size ≤ max_value (NeuralAudio, [DIALECT-5])."""
     v = FULL_SIZE if size is None else float(size)
     cfg = spec.config
     if isinstance(cfg, ContainerConfig):
-        return ("submodel", cfg.index_for_size(None if size is None else v))
+        return ("submodel", cfg.index_for_size(None if size is None else v, inclusive))
     if isinstance(cfg, SequentialConfig):  # one size reaches every child ([SEQ-6])
-        return ("chain", tuple(_selection(c, size) for c in cfg.children))
+        return ("chain", tuple(_selection(c, size, inclusive) for c in cfg.children))
     if getattr(cfg, "slimmable", False):
         return ("widths", cfg.widths_for_size(v))
     return None

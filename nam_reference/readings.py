@@ -1,6 +1,6 @@
 """Readings of a file other than the normative one (spec section 21): the named approximations an
 engine may declare ([APPROX-1] to [APPROX-5]) and the dialects, the computations section 20 records
-for other implementations ([DIALECT-1] to [DIALECT-3]).
+for other implementations ([DIALECT-1] to [DIALECT-5]).
 
 The normative reading is `EXACT`; `Reading(approximations=..., dialects=...)` asks the reference to
 compute as a named engine does, for judging engines that declare it or explaining their failures.
@@ -40,6 +40,7 @@ class Dialect:
 
 NAMCORE = "NeuralAmpModelerCore 0.5.x"
 TRAINER = "the trainer"
+NEURALAUDIO = "NeuralAudio"
 DIALECTS = {d.clause: d for d in (
     Dialect("DIV-1", TRAINER, frozenset({"arch.linear"}), "weights[R−1] multiplies the current sample"),
     Dialect("DIV-4", NAMCORE, frozenset({"wavenet.layer1x1_inactive"}),
@@ -48,6 +49,8 @@ DIALECTS = {d.clause: d for d in (
             "layer1x1_post_film applies in blended layers only"),
     Dialect("DIV-6", TRAINER, frozenset({"wavenet.head_dilation"}), "head_dilation is ignored (dilation 1)"),
     Dialect("DIV-9", NAMCORE, frozenset({"act.hardtanh_bounds"}), "Hardtanh ignores min_val and max_val (±1)"),
+    Dialect("DIV-17", NEURALAUDIO, frozenset({"arch.container"}),
+            "a container selects the first submodel with size ≤ max_value"),
 )}
 
 

@@ -175,7 +175,7 @@ def test_div9_hardtanh_bounds_ignored():
 def test_dialects_apply_by_feature():
     assert [d.clause for d in applicable_dialects({"arch.wavenet", "wavenet.layer1x1_inactive"})] == ["DIV-4"]
     assert applicable_dialects({"arch.lstm"}) == []
-    assert {d.engine for d in DIALECTS.values()} == {"NeuralAmpModelerCore 0.5.x", "the trainer"}
+    assert {d.engine for d in DIALECTS.values()} == {"NeuralAmpModelerCore 0.5.x", "the trainer", "NeuralAudio"}
 
 
 @pytest.mark.clause("DIV-5", "DIALECT-2")
@@ -193,3 +193,17 @@ def test_div5_is_what_namcore_computed_on_the_a2_max_example():
     assert np.max(np.abs(dialect - core)) / scale <= 5e-5
     assert np.max(np.abs(normative - core)) / scale > 0.05
     assert np.max(np.abs(normative - trainer)) / scale <= 5e-5
+
+
+@pytest.mark.clause("DIV-17", "DIALECT-5", "CONT-6")
+def test_div17_inclusive_selection_at_a_threshold():
+    # Two Linear submodels, y = 1·x below 0.5 and y = 2·x up to 1.0. At exactly 0.5 the spec (and Core) plays
+    # the second; NeuralAudio's ≤ keeps the first. Away from the threshold both agree.
+    def linear(gain):
+        return make_document("Linear", {"receptive_field": 1, "bias": False}, [gain])
+    document = make_document("SlimmableContainer", {"submodels": [{"max_value": 0.5, "model": linear(1)},
+                                                                   {"max_value": 1.0, "model": linear(2)}]}, [])
+    x = np.array([1.0, -0.5], dtype=np.float32)
+    for size, spec, dialect in ((0.5, 2, 1), (0.25, 1, 1), (0.75, 2, 2), (1.0, 2, 2)):
+        np.testing.assert_allclose(nam_reference.load(document).process(x, size=size), spec * x)
+        np.testing.assert_allclose(nam_reference.load(document, dialects=["DIV-17"]).process(x, size=size), dialect * x)
