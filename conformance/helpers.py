@@ -165,7 +165,8 @@ def save_failure(session, test_name: str, document: dict, x: np.ndarray, expecte
         "provenance": {
             "model": "a shrunk failing example of the conformance suite's generators (--save-failures)",
             "input": "drawn by the generators' signal strategy",
-            "expected": f"nam_reference, float32, {session.initial_state} initial state",
+            "expected": f"nam_reference, float32, {session.initial_state} initial state"
+                        + "".join(f", {name}" for name in sorted(session.reading.approximations)),
             "cross_checks": ["none yet: re-derive the expected output before adding the case to fixtures/"],
         },
     }, indent=1))

@@ -211,6 +211,21 @@ def test_expectation_profiles_extend_and_refuse_what_they_cannot_mean(tmp_path):
         expectations.load(str(child))
 
 
+def test_declared_approximations_must_be_named():
+    from conformance.adapters import normalise_capabilities
+
+    caps = normalise_capabilities({"approximations": ["namcore.fast_tanh", "namcore.fast_sigmoid", "namcore.fast_tanh"]})
+    assert caps["approximations"] == ["namcore.fast_sigmoid", "namcore.fast_tanh"]
+    assert normalise_capabilities(None)["approximations"] == []
+    for bad in (["fast tanh"], ["namcore.lut_tanh(4,-4,8)"], "namcore.fast_tanh"):
+        with pytest.raises(ImplementationError, match="approximations"):
+            normalise_capabilities({"approximations": bad})
+    schema = {"$defs": PROTOCOL["$defs"], "$ref": "#/$defs/capabilities"}
+    jsonschema.validate({"approximations": ["namcore.lut_tanh(-4, 4, 4096)", "namcore.fast_tanh"]}, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"approximations": ["fast_tanh"]}, schema)
+
+
 # Metrics ([NUM-3]), worked by hand.
 
 def test_metrics_by_hand():
