@@ -77,6 +77,8 @@ def load(name_or_path: str, _seen: tuple = ()) -> list[Expectation]:
             raise ValueError(f"{path}: entry {entry['id']!r} needs a reason")
         explained = entry.get("explained_by", [])
         explained = (explained,) if isinstance(explained, str) else tuple(explained)
+        if explained and status != "fail":
+            raise ValueError(f"{path}: entry {entry['id']!r}: explained_by expects failures; its status must be fail")
         unknown = [c for c in explained if c not in DIALECTS]
         if unknown:
             raise ValueError(f"{path}: entry {entry['id']!r}: explained_by names no dialect: {unknown} "

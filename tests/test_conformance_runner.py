@@ -206,6 +206,9 @@ def test_expectation_profiles_extend_and_refuse_what_they_cannot_mean(tmp_path):
     child.write_text('[[expect]]\nid = "a"\nreason = "r"\nexplained_by = ["DIV-12"]\n')
     with pytest.raises(ValueError, match="no dialect"):
         expectations.load(str(child))
+    child.write_text('[[expect]]\nid = "a"\nreason = "r"\nstatus = "skip"\nexplained_by = ["DIV-4"]\n')
+    with pytest.raises(ValueError, match="must be fail"):
+        expectations.load(str(child))
     child.write_text(f'extends = ["{child}"]\n')
     with pytest.raises(ValueError, match="extends itself"):
         expectations.load(str(child))
