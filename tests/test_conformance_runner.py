@@ -334,7 +334,8 @@ def test_saved_failures_are_fixture_folders(tmp_path):
 
     from conformance.helpers import save_failure
 
-    session = SimpleNamespace(options={"save_failures": str(tmp_path)}, initial_state="silent", required_tier="strict")
+    session = SimpleNamespace(options={"save_failures": str(tmp_path)}, initial_state="silent", required_tier="strict",
+                              reading=nam_reference.Reading(approximations=["namcore.fast_tanh"]))
     document = linear([0.5, 0.25], bias=0.0)
     x = np.arange(4, dtype=np.float32)
     save_failure(session, "test_generated_agreement", document, x, x, note="max error 0.3", clause="NUM-5")
@@ -343,3 +344,4 @@ def test_saved_failures_are_fixture_folders(tmp_path):
     case = json.loads((folder / "case.json").read_text())
     jsonschema.Draft202012Validator(json.loads((ROOT / "spec" / "case.schema.json").read_text())).validate(case)
     assert nam_reference.validate(folder / "model.nam").ok and case["features"] == ["arch.linear", "env.metadata_absent", "linear.bias"]
+    assert case["provenance"]["expected"].endswith("namcore.fast_tanh")  # the approximations it was computed with
