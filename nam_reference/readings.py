@@ -39,7 +39,7 @@ class Dialect:
 
 
 NAMCORE = "NeuralAmpModelerCore 0.5.x"
-TRAINER = "the trainer"
+TRAINER = "the trainer 0.13.0"
 NEURALAUDIO = "NeuralAudio"
 DIALECTS = {d.clause: d for d in (
     Dialect("DIV-1", TRAINER, frozenset({"arch.linear"}), "weights[R−1] multiplies the current sample"),

@@ -175,7 +175,7 @@ def test_div9_hardtanh_bounds_ignored():
 def test_dialects_apply_by_feature():
     assert [d.clause for d in applicable_dialects({"arch.wavenet", "wavenet.layer1x1_inactive"})] == ["DIV-4"]
     assert applicable_dialects({"arch.lstm"}) == []
-    assert {d.engine for d in DIALECTS.values()} == {"NeuralAmpModelerCore 0.5.x", "the trainer", "NeuralAudio"}
+    assert {d.engine for d in DIALECTS.values()} == {"NeuralAmpModelerCore 0.5.x", "the trainer 0.13.0", "NeuralAudio"}
 
 
 @pytest.mark.clause("DIV-5", "DIALECT-2")
