@@ -11,6 +11,9 @@ import functools
 import json
 import os
 import platform
+import random
+import shutil
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -21,9 +24,11 @@ from conformance import SUITE_VERSION
 from conformance import cases as case_sources
 from conformance import expectations as expectations_file
 from conformance.adapters import PROTOCOL_VERSION, ImplementationError, NotApplicable, resolve
+from conformance.helpers import DEFAULT_SAVE_FOLDER
 from conformance.metrics import BLOCK_TOLERANCE, TIERS
-from conformance.report import RECORD_KEY, Collector
-from conformance.session import NOT_APPLICABLE, Session
+from conformance.outcomes import BLOCKED, NOT_APPLICABLE, LoadFailed, NotSupportedSkip, TypedSkip
+from conformance.report import RECORD_KEY, TERMINAL_WIDTH, Collector
+from conformance.session import Session
 from generators import profiles
 
 # The same examples for the same seed on every machine, whatever order the tests run in. The
@@ -48,13 +53,20 @@ def pytest_addoption(parser):
     group.addoption("--report-json", default=None, help="write the JSON report here")
     group.addoption("--report-md", default=None, help="write the Markdown matrix, verdict and timings here")
     group.addoption("--save-failures", default=None,
-                    help="write each shrunk failing generated case here as a fixture folder")
+                    help=f"write each shrunk failing generated case here as a case folder (default {DEFAULT_SAVE_FOLDER})")
+    group.addoption("--rerun-case", action="append", default=[], metavar="FOLDER",
+                    help="run only the saved failing case (or fixture case) in FOLDER against the implementation "
+                         "(repeatable)")
     group.addoption("--plots", default=None, help="write a PNG for each numerical failure here (needs matplotlib)")
 
 
+@pytest.hookimpl(tryfirst=True)  # before Hypothesis's plugin reads the seed
 def pytest_configure(config):
     config.addinivalue_line("markers", "cases(kind): the kind of cases a check runs on")
     config.addinivalue_line("markers", "clauses(*ids): the spec clauses a check tests")
+    if config.getoption("help", False) or config.getoption("version", 0):
+        return  # first contact: `pytest conformance --help` needs no implementation
+    _choose_seed(config)
     if config.getoption("--impl") is None:
         raise pytest.UsageError("the conformance suite needs --impl (or NAM_CONFORMANCE_IMPL): "
                                 "reference, an adapter .py file, package.module:factory, an executable or cmd:TEMPLATE")
@@ -64,9 +76,37 @@ def pytest_configure(config):
     except (ValueError, OSError) as exc:  # includes TOML syntax errors
         raise pytest.UsageError(f"--expectations: {exc}") from None
     if not hasattr(config, "workerinput"):  # the process that reports (the only one without xdist)
+        # Load failures of the cases' files, recorded once for every worker (conformance/session.py).
+        config._nam_known_failures = tempfile.mkdtemp(prefix="nam-conformance-known-")
         config._nam_collector = Collector()
         config._nam_header = _header(config)
         config.pluginmanager.register(_Reporting(config._nam_collector), "nam-conformance-reporting")
+
+
+def _choose_seed(config) -> None:
+    """The seed in force is always a real one: chosen here when the user gives none, handed to
+    Hypothesis (and to every xdist worker), printed in the header and stored in the reports."""
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None:
+        if config.getoption("hypothesis_seed", None) is None and workerinput.get("nam_hypothesis_seed"):
+            config.option.hypothesis_seed = workerinput["nam_hypothesis_seed"]
+        return
+    if config.getoption("hypothesis_seed", None) is None:
+        config.option.hypothesis_seed = str(random.SystemRandom().randrange(2 ** 32))
+        config._nam_seed_chosen = True
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """xdist: each worker gets the controller's seed and shares its record of load failures."""
+    node.workerinput["nam_hypothesis_seed"] = node.config.getoption("hypothesis_seed", None)
+    node.workerinput["nam_known_failures"] = getattr(node.config, "_nam_known_failures", None)
+
+
+def pytest_unconfigure(config):
+    known = getattr(config, "_nam_known_failures", None)
+    if known:
+        shutil.rmtree(known, ignore_errors=True)
 
 
 @functools.lru_cache(maxsize=None)
@@ -95,7 +135,8 @@ def _header(config) -> dict:
         "tiers": {k: dict(zip(("max_error", "esr", "mel_db"), v)) for k, v in TIERS.items()},
         "block_tolerance": BLOCK_TOLERANCE,
         "hypothesis_profile": os.environ.get("HYPOTHESIS_PROFILE", "dev"),
-        "hypothesis_seed": config.getoption("hypothesis_seed", None),
+        "hypothesis_seed": _seed_value(config.getoption("hypothesis_seed", None)),
+        "hypothesis_seed_chosen": getattr(config, "_nam_seed_chosen", False),
         "expectations": config.getoption("--expectations"),
         "models": config.getoption("--models"),
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -124,8 +165,17 @@ def pytest_report_header(config):
     lines.append(f"required tier: {header['required_tier']}; tiers "
                  + "; ".join(f"{k} {v}" for k, v in header["tiers"].items())
                  + f"; block tolerance {header['block_tolerance']}")
-    lines.append(f"hypothesis profile {header['hypothesis_profile']}, seed {header['hypothesis_seed']}")
+    chosen = " (chosen for this run)" if header["hypothesis_seed_chosen"] else ""
+    lines.append(f"hypothesis profile {header['hypothesis_profile']}, seed {header['hypothesis_seed']}{chosen}: "
+                 f"--hypothesis-seed={header['hypothesis_seed']} draws the same files again")
     return lines
+
+
+def _seed_value(seed):
+    try:
+        return int(seed)
+    except (TypeError, ValueError):
+        return seed
 
 
 # Cases and parametrisation.
@@ -139,8 +189,23 @@ CASE_KINDS = {
     "all": lambda c: True,
     "finite_rf": lambda c: c.receptive_field is not None,
     "slimmable": lambda c: c.model.slimmable,
-    "scalable": lambda c: True,
 }
+QUICK = "quick"  # the Hypothesis profile that also runs each check on one case per architecture
+
+
+def _quick(cases: list, key) -> list:
+    """One case for each value of `key`: the one with the smallest model file."""
+    chosen: dict = {}
+    for case in cases:
+        k = key(case)
+        if k not in chosen or _size(case) < _size(chosen[k]):
+            chosen[k] = case
+    return [c for c in cases if any(c is v for v in chosen.values())]
+
+
+def _size(case) -> int:
+    path = getattr(case, "model_path", None) or case.path
+    return path.stat().st_size
 
 
 def pytest_generate_tests(metafunc):
@@ -151,11 +216,16 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("case", chosen, ids=[c.id for c in chosen])
     if "invalid_case" in metafunc.fixturenames:
         invalid = case_sources.invalid_cases()
+        if os.environ.get("HYPOTHESIS_PROFILE") == QUICK:
+            invalid = _quick(invalid, lambda c: c.error_class)
         metafunc.parametrize("invalid_case", invalid, ids=[c.id for c in invalid])
 
 
 def valid_cases(config, kind: str = "all") -> list:
-    return [c for c in _valid_cases(tuple(config.getoption("--models"))) if CASE_KINDS[kind](c)]
+    cases = [c for c in _valid_cases(tuple(config.getoption("--models"))) if CASE_KINDS[kind](c)]
+    if os.environ.get("HYPOTHESIS_PROFILE") == QUICK:
+        return _quick(cases, lambda c: min(f for f in c.features if f.startswith("arch.")))
+    return cases
 
 
 @pytest.fixture(scope="session")
@@ -164,9 +234,13 @@ def session(request) -> Session:
         impl = _resolve(request.config)
     except ImplementationError as exc:
         pytest.exit(f"the implementation could not be started: {exc}", returncode=3)
+    config = request.config
     yield Session(impl, {
-        "save_failures": request.config.getoption("--save-failures"),
-        "plots": request.config.getoption("--plots"),
+        "save_failures": config.getoption("--save-failures")
+        or str(Path(config.invocation_params.dir) / DEFAULT_SAVE_FOLDER),
+        "plots": config.getoption("--plots"),
+        "known_failures": getattr(config, "workerinput", {}).get("nam_known_failures")
+        or getattr(config, "_nam_known_failures", None),
     })
     impl.close()
 
@@ -183,6 +257,11 @@ def record(request) -> dict:
 # Expectations, statuses and reports.
 
 def pytest_collection_modifyitems(config, items):
+    rerun = config.getoption("--rerun-case")
+    keep = [item for item in items if (item.originalname == "test_saved_case") == bool(rerun)]
+    if len(keep) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in keep])
+        items[:] = keep
     entries = config._nam_expectations
     for item in items:
         test_id = expectations_file.normalise_id(item.nodeid)
@@ -197,6 +276,7 @@ def pytest_collection_modifyitems(config, items):
                     item.add_marker(pytest.mark.skip(reason=f"expectations: {entry.reason}"))
                 else:
                     item.add_marker(pytest.mark.xfail(reason=f"expectations: {entry.reason}", strict=False))
+                item._nam_expected = entry.reason
                 break
 
 
@@ -205,12 +285,13 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     rec = dict(getattr(item, "_nam_record", {}))
+    if getattr(item, "_nam_expected", None):
+        rec["expected"] = item._nam_expected
     if call.excinfo is not None:
-        if call.excinfo.errisinstance(NotApplicable):
-            report.outcome = "skipped"
-            report.longrepr = (str(item.path), item.location[1] or 0, f"{NOT_APPLICABLE}: {call.excinfo.value}")
-        elif call.excinfo.errisinstance(ImplementationError):
-            rec["error"] = True
+        _outcome(item, call.excinfo.value, report, rec)
+    if report.failed and report.when == "call" and rec.get("case_folder"):
+        report.sections.append(("nam-conformance case", f"case {rec['case_folder']}; clauses "
+                                + " ".join(f"[{c}]" for c in rec.get("clauses", []))))
     if report.failed and report.when == "call" and rec.get("explained_by"):
         entry = next((e for e in getattr(item, "_nam_dialect_expectations", ()) if e.explains(rec["explained_by"])),
                      None)
@@ -218,6 +299,34 @@ def pytest_runtest_makereport(item, call):
             report.outcome, report.wasxfail = "skipped", f"expectations: {entry.reason}"
     if rec:
         report.user_properties.append((RECORD_KEY, json.dumps(rec, default=_json_default)))
+
+
+def _outcome(item, exc: BaseException, report, rec: dict) -> None:
+    """The typed outcome of a check that raised, in its record (the reports count these)."""
+    if isinstance(exc, NotApplicable):  # the adapter mode cannot take part
+        report.outcome = "skipped"
+        report.longrepr = (str(item.path), item.location[1] or 0, f"{NOT_APPLICABLE}: {exc}")
+        rec["outcome"] = NOT_APPLICABLE
+    elif isinstance(exc, TypedSkip):
+        report.longrepr = (str(item.path), item.location[1] or 0, f"{exc.status}: {exc.reason}")
+        rec["outcome"] = exc.status
+        if isinstance(exc, NotSupportedSkip):
+            rec["missing"] = exc.missing
+    elif isinstance(exc, LoadFailed):
+        rec["load_failure"] = exc.cause
+        if exc.cause["kind"] == "crash":
+            rec["error"] = True  # a crash is an error of the implementation, never a failure
+        if exc.cause["file"] == rec.get("model_file") and rec.get("check") != "loading" \
+                and not hasattr(report, "wasxfail"):
+            # The case's own file did not load: a problem of its own, recorded once; this check is blocked by it.
+            report.outcome = "skipped"
+            report.longrepr = (str(item.path), item.location[1] or 0, f"{BLOCKED}: {exc.msg}")
+            rec["outcome"] = BLOCKED
+    elif isinstance(exc, ImplementationError):
+        rec["error"] = True
+    notes = getattr(exc, "__notes__", None)
+    if notes and report.failed:  # Hypothesis's falsifying example, which a short traceback leaves out
+        report.sections.append(("Hypothesis", "\n".join(str(n) for n in notes)))
 
 
 def _json_default(value):
@@ -238,6 +347,24 @@ class _Reporting:
         self.collector.add(report)
 
 
+def pytest_sessionfinish(session, exitstatus):
+    """Whether every collected test ran; a run that is incomplete, or that has problems pytest does
+    not count as failures (a generated file refused, say), exits non-zero."""
+    collector = getattr(session.config, "_nam_collector", None)
+    if collector is None:
+        return
+    collector.collected = session.testscollected
+    if exitstatus == pytest.ExitCode.INTERRUPTED:
+        collector.stopped = "interrupted"
+    elif isinstance(session.shouldstop, str) and session.shouldstop:
+        collector.stopped = session.shouldstop
+    elif isinstance(session.shouldfail, str) and session.shouldfail:
+        collector.stopped = session.shouldfail
+    if collector.records and session.exitstatus == pytest.ExitCode.OK and (
+            collector.incomplete() or any(p["expected"] is not True for p in collector.problems())):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     collector = getattr(config, "_nam_collector", None)
     if collector is None or not collector.records:
@@ -247,9 +374,20 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     ran = [expectations_file.normalise_id(r["id"]) for r in collector.records]
     stale = [e for e in config._nam_expectations if not any(e.matches(test_id) for test_id in ran)]
     xpassed = [r["id"] for r in collector.records if r["status"] == "XPASS"]
+    verdict = collector.verdict()
+    tr.write_sep("=", "nam-conformance problems (each cause once, most severe first)")
+    tr.write_line(collector.problems_text())
     tr.write_sep("=", "nam-conformance matrix")
-    tr.write_line(collector.matrix())
+    tr.write_line(collector.matrix(width=min(tr._tw.fullwidth, TERMINAL_WIDTH)))
     timings = collector.timing_table()
+    skipped = collector.skipped()
+    if skipped:
+        tr.write_line("")
+        tr.write_line("Tests that did not run to their end:")
+        for line in skipped:
+            tr.write_line(f"  {line}")
+    tr.write_line("")
+    tr.write_line(collector.pytest_totals() + ".")
     if stale:
         tr.write_line("")
         tr.write_line("Stale expectations (they match no test):")
@@ -270,9 +408,13 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         path = Path(config.getoption("--report-md"))
         path.parent.mkdir(parents=True, exist_ok=True)
         impl = header["implementation"]
+        skipped_md = "\n".join(f"- {line}" for line in skipped) or "None."
         path.write_text(f"# Conformance of {impl.get('name')} {impl.get('version', '')}\n\n"
-                        f"{collector.verdict()}\n\nSuite {header['suite_version']}, spec {header['spec_version']}, "
-                        f"{impl.get('mode')}, {header['date']}.\n\n## Matrix\n\n{collector.matrix()}\n\n"
+                        f"{verdict}\n\nSuite {header['suite_version']}, spec {header['spec_version']}, "
+                        f"{impl.get('mode')}, Hypothesis seed {header['hypothesis_seed']}, {header['date']}.\n\n"
+                        f"## Problems\n\n{collector.problems_text()}\n\n"
+                        f"## Matrix\n\n{collector.matrix()}\n\n"
+                        f"## Tests that did not run to their end\n\n{skipped_md}\n\n{collector.pytest_totals()}.\n\n"
                         f"## Timing (informational)\n\n{timings or '(no renders)'}\n")
         tr.write_line(f"Markdown report: {path}")
-    tr.write_sep("=", collector.verdict())
+    tr.write_sep("=", verdict)
