@@ -29,6 +29,7 @@ SEVERITY = ("valid file refused", "invalid file accepted", "numerical disagreeme
 ARCHITECTURES = {"arch.linear": "Linear", "arch.convnet": "ConvNet", "arch.lstm": "LSTM", "arch.wavenet": "WaveNet",
                  "arch.container": "SlimmableContainer"}
 TERMINAL_WIDTH = 120
+SAVED = re.compile(r"saved failing case: (\S+)")  # helpers.saved_to writes it into the failure message
 
 
 def status_of(report, record: dict) -> str:
@@ -55,7 +56,7 @@ def skip_reason(report) -> str:
 def failure_message(report) -> str:
     crash = getattr(report.longrepr, "reprcrash", None)
     text = crash.message if crash is not None else str(report.longrepr or "")
-    return text.strip().splitlines()[0][:400] if text.strip() else ""
+    return text.strip().splitlines()[0].removeprefix("Failed: ")[:400] if text.strip() else ""
 
 
 class Collector:
@@ -81,6 +82,9 @@ class Collector:
                 record["failure"] = failure_message(report)
         elif record["status"] in (FAIL, ERROR):
             record["message"] = failure_message(report)
+        saved = SAVED.search(str(report.longrepr or "")) if record["status"] in (FAIL, ERROR, XFAIL) else None
+        if saved:
+            record["saved"] = saved.group(1)
         if report.when == "???":
             record["worker_crash"] = True
         record["duration"] = round(report.duration, 4)
@@ -337,7 +341,9 @@ def _grouped(records, kind: str, belongs, key, primary_first: bool = False) -> l
             members = sorted(members, key=lambda r: (_check_rank(r["check"]), r["id"]))
             first = members[0]
             clauses = first.get("clauses", [])
-            title = f"case {first.get('case') or first['id']}, first shown by {first['check']}"
+            case = first.get("case")
+            title = (f"case {case}, first shown by {first['check']}" if case not in (None, "generated")
+                     else f"a generated file, in {first['check']}")
             primary, rest = members[:1], members[1:]
         else:
             clauses = [name] if kind == "invalid file accepted" else members[0].get("clauses", [])
@@ -363,8 +369,7 @@ def _expected(records) -> bool | str:
 
 
 def _where(record: dict) -> str:
-    saved = re.search(r"saved failing case: (\S+)", record.get("message") or "")
-    return record.get("case_folder") or (saved.group(1) if saved else record["id"])
+    return record.get("case_folder") or record.get("saved") or record["id"]
 
 
 def _case_key(record: dict) -> str:

@@ -252,3 +252,17 @@ def test_a_refused_valid_file_is_reported_once_and_loaded_once(tmp_path):
     generated = [w for w in problem["where"][1:] if "generated_agreement-refused" in w]
     assert generated and (Path(generated[0]) / "model.nam").is_file()
     assert result["verdict"].startswith("VERDICT: NOT CONFORMANT (1 problem;"), result["verdict"]
+
+
+@pytest.mark.parametrize("impl, status", [("reference", "PASS"), (str(ROOT / "tests/mutants/c18_linear_taps_reversed.py"), "FAIL")])
+def test_a_saved_case_reruns_on_its_own(tmp_path, impl, status):
+    """--rerun-case runs one case folder (here a fixture's, which has the layout of a saved case) and
+    nothing else: the reference passes it, an engine with the bug fails it, naming the folder."""
+    report = tmp_path / "report.json"
+    subprocess.run([sys.executable, "-m", "pytest", "conformance", "-q", "-p", "no:cacheprovider", "--impl", impl,
+                    "--report-json", str(report), "--rerun-case", "fixtures/cases/hand.linear"],
+                   cwd=ROOT, capture_output=True, text=True, timeout=300)
+    (result,) = json.loads(report.read_text())["results"]
+    assert result["status"] == status and result["case_folder"] == "fixtures/cases/hand.linear/"
+    if status == "FAIL":
+        assert "[LIN-5]" in result["message"] and "fixtures/cases/hand.linear/" in result["message"]
