@@ -351,7 +351,7 @@ def pytest_sessionfinish(session, exitstatus):
     """Whether every collected test ran; a run that is incomplete, or that has problems pytest does
     not count as failures (a generated file refused, say), exits non-zero."""
     collector = getattr(session.config, "_nam_collector", None)
-    if collector is None:
+    if collector is None or session.config.option.collectonly:
         return
     collector.collected = session.testscollected
     if exitstatus == pytest.ExitCode.INTERRUPTED:
@@ -367,7 +367,7 @@ def pytest_sessionfinish(session, exitstatus):
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     collector = getattr(config, "_nam_collector", None)
-    if collector is None or not collector.records:
+    if collector is None or not (collector.records or collector.incomplete()):
         return
     tr = terminalreporter
     # From the reports, not from collection: under xdist the reporting process collects nothing.

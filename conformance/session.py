@@ -124,8 +124,8 @@ class Session:
         raised at once (the reports count the later checks as blocked by it)."""
         own_file = not Path(path).is_relative_to(self.workdir)  # files written by a check are new each time
         known = self.known.get(path) if own_file else None
-        if known is not None:
-            raise LoadFailed(known["message"] + " (recorded by an earlier check)", known)  # not loaded again
+        if known is not None:  # not loaded again (another case may have the same file under another name)
+            raise LoadFailed(known["message"] + " (recorded by an earlier check)", dict(known, file=str(path)))
         try:
             return LoadedModel(self.impl.load(str(path)), self)
         except Rejected as exc:

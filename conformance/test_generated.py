@@ -52,8 +52,13 @@ def _architectures(session) -> list[str] | None:
 def _supported(session, record, document) -> set:
     tags = feature_tags(document)
     assume(not session.missing_features(tags))  # draw again: this file uses something unclaimed
-    record.setdefault("features_seen", set()).update(tags)
+    _count_drawn(record)
+    record["drawn"] = tags  # counted as exercised unless the implementation refuses the file
     return tags
+
+
+def _count_drawn(record) -> None:
+    record.setdefault("features_seen", set()).update(record.pop("drawn", ()))
 
 
 def _listed_as_failing(request):
@@ -70,6 +75,7 @@ def _weight_count_test(document: dict, change: str) -> str:
 
 
 def _finish(record, check: str) -> None:
+    _count_drawn(record)
     record.update(check=check, case="generated", features=sorted(record.pop("features_seen", ())))
 
 
@@ -95,6 +101,7 @@ def _refusals_set_aside(session, record, name: str, document, x=None):
     try:
         yield
     except LoadFailed as exc:
+        record.pop("drawn", None)
         refusals = record.setdefault("refusals", [])
         if not any(r["refusal"] == exc.cause["refusal"] for r in refusals):
             expected = None

@@ -468,3 +468,19 @@ def test_a_saved_failure_is_named_in_its_message(tmp_path):
     other = ValueError("shapes differ")
     saved_to(other, tmp_path / "case")
     assert str(other).startswith("shapes differ\n  saved failing case:")
+
+
+def test_load_failures_are_shared_between_workers_and_by_content(tmp_path):
+    """Two sessions (two xdist workers) share the record of a file that did not load; a second case
+    with the same file under another name finds it too, under its own name."""
+    from conformance.session import KnownFailures
+
+    first, second = tmp_path / "a" / "model.nam", tmp_path / "b" / "model.nam"
+    for path in (first, second):
+        path.parent.mkdir()
+        path.write_text(json.dumps(linear([0.5])))
+    worker1, worker2 = KnownFailures(str(tmp_path)), KnownFailures(str(tmp_path))
+    assert worker2.get(first) is None
+    worker1.put(first, {"kind": "refused", "file": str(first), "message": "no", "refusal": "no"})
+    assert worker2.get(first)["refusal"] == "no" and worker2.get(second)["refusal"] == "no"
+    assert KnownFailures(None).get(first) is None  # no shared folder: nothing recorded
