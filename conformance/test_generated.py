@@ -58,7 +58,9 @@ def _supported(session, record, document) -> set:
 
 
 def _count_drawn(record) -> None:
-    record.setdefault("features_seen", set()).update(record.pop("drawn", ()))
+    if "drawn" in record:
+        record["loaded_draws"] = record.get("loaded_draws", 0) + 1
+        record.setdefault("features_seen", set()).update(record.pop("drawn"))
 
 
 def _listed_as_failing(request):
@@ -112,17 +114,25 @@ def _refusals_set_aside(session, record, name: str, document, x=None):
                                   note=exc.msg, clauses=["GEN-3", *record.get("clauses", ())])
             refusals.append({"kind": exc.cause["kind"], "refusal": exc.cause["refusal"], "message": exc.msg,
                              "saved": f"{folder}/" if folder else None})
+        record["refused_draws"] = record.get("refused_draws", 0) + 1
+        if record["refused_draws"] >= record["examples"] and not record.get("loaded_draws"):
+            _blocked(record)  # as many files as the check runs, and every one refused: stop drawing
         reject()
 
 
-def _run(check, record) -> None:
-    """Run a Hypothesis check; when every file it drew was refused, it is blocked by those refusals."""
+def _blocked(record):
+    raise BlockedSkip("every generated file was refused: " + "; ".join(r["refusal"] for r in record["refusals"]))
+
+
+def _run(check, record, examples: int | None = None) -> None:
+    """Run a Hypothesis check of `examples` examples (the profile's number unless given); when every
+    file it drew was refused, it is blocked by those refusals."""
+    record["examples"] = examples or settings().max_examples
     try:
         check()
     except Unsatisfiable:
         if record.get("refusals"):
-            raise BlockedSkip("every generated file was refused: "
-                              + "; ".join(r["refusal"] for r in record["refusals"])) from None
+            _blocked(record)
         raise
 
 
@@ -178,14 +188,16 @@ def test_generated_feature_agreement(session, tag, record):
     except ValueError:
         not_applicable(f"no file of a claimed architecture uses {tag}")
 
-    @settings(max_examples=max(min(4, settings().max_examples), settings().max_examples // 10),
+    examples = max(min(4, settings().max_examples), settings().max_examples // 10)
+
+    @settings(max_examples=examples,
               phases=[Phase.explicit, Phase.reuse, Phase.generate])
     @given(document=strategy, x=generators.signals(min_length=256, max_length=SIGNAL_LENGTH, kinds=AUDIBLE))
     def check(document, x):
         _agrees(session, record, document, x, f"generated_feature_{tag}")
 
     try:
-        _run(check, record)
+        _run(check, record, examples)
     except Unsatisfiable:
         not_applicable(f"every file drawn with {tag} also used a feature the implementation does not claim")
     finally:
