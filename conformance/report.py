@@ -351,8 +351,8 @@ def _grouped(records, kind: str, belongs, key, primary_first: bool = False) -> l
                      else f"{name} ({len(members)} cases)")
             primary, rest = members, []
         where = list(dict.fromkeys(_where(r) for r in members))
-        problems.append(_problem(kind, title, clauses, where, primary, rest, message=primary[0].get("message")
-                                 or primary[0].get("failure")))
+        problems.append(_problem(kind, title, clauses, where, primary, rest, message=primary[0].get("failure")
+                                 or primary[0].get("message")))
     return problems
 
 
