@@ -27,7 +27,7 @@ CHECK_ORDER = ("agreement", "initial_state", "block_invariance", "max_block", "r
 REJECTION_CHECKS = ("rejection", "weight_count")
 SEVERITY = ("valid file refused", "invalid file accepted", "numerical disagreement", "crash or hang", "wrong fact")
 ARCHITECTURES = {"arch.linear": "Linear", "arch.convnet": "ConvNet", "arch.lstm": "LSTM", "arch.wavenet": "WaveNet",
-                 "arch.container": "SlimmableContainer"}
+                 "arch.container": "SlimmableContainer", "arch.sequential": "Sequential"}
 TERMINAL_WIDTH = 120
 SAVED = re.compile(r"saved failing case: (\S+)")  # helpers.saved_to writes it into the failure message
 

@@ -12,10 +12,10 @@ from conformance.session import fresh_render
 
 # The clause that defines each architecture's receptive field.
 RECEPTIVE_FIELD_CLAUSE = {"Linear": "LIN-6", "ConvNet": "CNN-6", "LSTM": "LSTM-7", "WaveNet": "WN-RF-2",
-                          "SlimmableContainer": "CONT-7"}
+                          "SlimmableContainer": "CONT-7", "Sequential": "SEQ-7"}
 
 
-@pytest.mark.clauses("STREAM-11", "LIN-6", "CNN-6", "LSTM-7", "WN-RF-2", "CONT-7")
+@pytest.mark.clauses("STREAM-11", "LIN-6", "CNN-6", "LSTM-7", "WN-RF-2", "CONT-7", "SEQ-7")
 def test_reported_receptive_field(session, case, record):
     """A reported receptive field equals the spec's formula (null when unbounded)."""
     describe(record, case, "reported_facts")
