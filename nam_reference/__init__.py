@@ -12,7 +12,7 @@ import numpy as np
 
 from .envelope import nested_models
 from .model import Model, Stream
-from .problems import InvalidModelError, Problem, Report
+from .problems import InvalidModelError, NonFiniteOutputError, Problem, Report
 from .validation import check, load_spec, validate
 
 SPEC_VERSION = "1.1.0"
@@ -24,5 +24,5 @@ def load(source, dtype=np.float32, name: str | None = None) -> Model:
     return Model(load_spec(source, name), dtype)
 
 
-__all__ = ["InvalidModelError", "Model", "Problem", "Report", "SPEC_VERSION", "Stream", "check", "load",
+__all__ = ["InvalidModelError", "Model", "NonFiniteOutputError", "Problem", "Report", "SPEC_VERSION", "Stream", "check", "load",
            "load_spec", "nested_models", "validate"]

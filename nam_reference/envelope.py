@@ -44,8 +44,9 @@ class ModelSpec:
 class Context:
     """What an architecture's config parser needs: where it is, and how to report."""
 
-    def __init__(self, report: Report, path: str, sample_rate: float, depth: int, version):
+    def __init__(self, report: Report, path: str, sample_rate: float, depth: int, version, blob_length: int = 0):
         self.report = report
+        self.blob_length = blob_length  # len(weights): bounds what the config may declare before it is read
         self.path = path
         self.sample_rate = sample_rate
         self.depth = depth
@@ -68,6 +69,15 @@ class Context:
             self.report.warn(self.config_path(*rel), "VER-5",
                              f"{name} was introduced in {'.'.join(map(str, since))}; this file says "
                              f"{'.'.join(map(str, self.version))}")
+
+    def at_most_one_weight_each(self, units: int, what: str) -> bool:
+        """Each of `units` parts needs at least one weight: more than the blob has fails at once ([W-3],
+        [W-5]), before anything is read or sized per part."""
+        if units <= self.blob_length:
+            return True
+        self.report.error(join(self.path, "weights"), "W-3", f"the config declares {units} {what}, each with at least "
+                          f"one weight; the blob has {self.blob_length} weights", "weight_count")
+        return False
 
     def nested(self, document, rel: tuple) -> ModelSpec | None:
         """Check a nested model (a container submodel or a condition_dsp, [ENV-5])."""
@@ -115,7 +125,7 @@ def check_model(doc, path: str, report: Report, parent_rate: float | None, depth
     rate, defaulted = _sample_rate(doc, path, report, parent_rate)
     weights = _weights(doc["weights"], join(path, "weights"), report)
 
-    ctx = Context(report, path, rate, depth, version)
+    ctx = Context(report, path, rate, depth, version, len(doc["weights"]))
     if doc["architecture"] in ("SlimmableContainer", "Sequential"):
         ctx.feature(doc["architecture"], (0, 7, 0))
     config = ARCHITECTURES[doc["architecture"]].parse_config(doc["config"], ctx)

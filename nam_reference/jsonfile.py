@@ -102,24 +102,40 @@ def _skip_space(text: str, i: int) -> int:
 
 
 def _check_tree(root, report: Report) -> bool:
-    """Report non-finite numbers, duplicate names and excessive depth; iterative, so any depth is safe."""
+    """Report non-finite numbers, duplicate names and excessive depth; iterative, so any depth is safe.
+    A path is built only for containers and problems: a long array costs one type test per item."""
     ok = True
     stack = [(root, "", 1)]
+    if not isinstance(root, (dict, list)):
+        stack, ok = [], _check_scalar(root, "", report)
     while stack:
         value, path, depth = stack.pop()
-        if isinstance(value, (dict, list)) and depth > MAX_DEPTH:
+        if depth > MAX_DEPTH:
             report.error(path, "LIM-1", f"arrays and objects nest deeper than {MAX_DEPTH} levels", "limit")
             return False
         if isinstance(value, dict):
             for key in getattr(value, "duplicates", ()):
                 report.error(join(path, key), "JSON-4", f"the name {key!r} appears more than once in this object", "json")
-            stack.extend((v, join(path, k), depth + 1) for k, v in value.items())
-        elif isinstance(value, list):
-            stack.extend((v, join(path, i), depth + 1) for i, v in enumerate(value))
-        elif isinstance(value, NonFinite) or (isinstance(value, float) and not math.isfinite(value)):
-            token = value.token if isinstance(value, NonFinite) else repr(value)
-            if len(token) > 24:  # a literal of hundreds of digits
-                token = f"{token[:12]}... ({len(token)} characters)"
-            report.error(path, "JSON-3", f"{token} is not a finite JSON number", "non_finite")
-            ok = False
+            items = value.items()
+        else:
+            items = enumerate(value)
+        for key, item in items:
+            kind = type(item)
+            if kind is float:
+                if item - item != 0:  # inf or nan (given in a parsed value; the decoder makes NonFinite)
+                    ok = _check_scalar(item, join(path, key), report) and ok
+            elif kind is NonFinite:
+                ok = _check_scalar(item, join(path, key), report) and ok
+            elif isinstance(item, (dict, list)):
+                stack.append((item, join(path, key), depth + 1))
     return ok
+
+
+def _check_scalar(value, path: str, report: Report) -> bool:
+    if isinstance(value, NonFinite) or (isinstance(value, float) and not math.isfinite(value)):
+        token = value.token if isinstance(value, NonFinite) else repr(value)
+        if len(token) > 24:  # a literal of hundreds of digits
+            token = f"{token[:12]}... ({len(token)} characters)"
+        report.error(path, "JSON-3", f"{token} is not a finite JSON number", "non_finite")
+        return False
+    return True

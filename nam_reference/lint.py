@@ -317,7 +317,7 @@ def register_commands(sub) -> None:
     p.add_argument("model", metavar="MODEL")
     p.add_argument("--stimulus", metavar="WAV", help="the trainer's loudness_input.wav (default: found in an "
                    "installed neural-amp-modeler, which is not imported)")
-    p.add_argument("--slim", type=float, metavar="V", help="measure the model selected at size V (default 1.0)")
+    p.add_argument("--slim", type=cli.finite_float, metavar="V", help="measure the model selected at size V (default 1.0)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_loudness)
 
@@ -327,8 +327,8 @@ def register_commands(sub) -> None:
     p.add_argument("model", metavar="MODEL")
     p.add_argument("output", metavar="OUT")
     how = p.add_mutually_exclusive_group(required=True)
-    how.add_argument("--db", type=float, metavar="X", help="change the output level by X dB")
-    how.add_argument("--scale", type=float, metavar="S", help="multiply the output by S > 0")
+    how.add_argument("--db", type=cli.finite_float, metavar="X", help="change the output level by X dB")
+    how.add_argument("--scale", type=cli.finite_float, metavar="S", help="multiply the output by S > 0")
     p.set_defaults(run=cmd_scale_output)
 
     p = sub.add_parser(
@@ -423,7 +423,10 @@ def _stored_values(model: Model, size: float | None) -> tuple[dict, str | None]:
 
 
 def cmd_scale_output(args) -> int:
-    scale = loudness.db_to_scale(args.db) if args.db is not None else args.scale
+    try:
+        scale = loudness.db_to_scale(args.db) if args.db is not None else args.scale
+    except OverflowError:
+        raise cli.UsageError(f"--db {args.db:g} is beyond any scale a float can hold") from None
     try:
         with open(args.model, "rb") as f:
             data = f.read()
