@@ -9,6 +9,7 @@ import re
 
 import numpy as np
 
+from . import jsonfile
 from .problems import Report, join
 from .schema import usable_metadata
 
@@ -175,23 +176,26 @@ def _sample_rate(doc, path: str, report: Report, parent_rate: float | None) -> t
     return rate, False
 
 
-def _weights(values: list, path: str, report: Report) -> np.ndarray | None:
+def _weights(values, path: str, report: Report) -> np.ndarray | None:
     """The blob as float32 ([W-1], [W-2]); None (with a problem reported) if any element is unusable."""
-    for i, v in enumerate(values):
-        if type(v) not in (int, float):  # bool is not a number here ([JSON-6])
-            report.error(join(path, i), "W-1", f"weights must be numbers; got {_type_name(v)}", "schema")
-            return None
-    try:
-        wide = np.array(values, dtype=np.float64)
-    except OverflowError:  # an integer literal beyond the double range
-        wide = np.array([float(v) if abs(v) <= FLOAT32_MAX else math.inf for v in values])
+    if isinstance(values, jsonfile.NumberArray):  # already read as finite doubles
+        wide = values.values
+    else:
+        for i, v in enumerate(values):
+            if type(v) not in (int, float):  # bool is not a number here ([JSON-6])
+                report.error(join(path, i), "W-1", f"weights must be numbers; got {_type_name(v)}", "schema")
+                return None
+        try:
+            wide = np.array(values, dtype=np.float64)
+        except OverflowError:  # an integer literal beyond the double range
+            wide = np.array([float(v) if abs(v) <= FLOAT32_MAX else math.inf for v in values])
     with np.errstate(over="ignore"):
         narrow = wide.astype(np.float32)
     bad = np.flatnonzero(~np.isfinite(narrow))
     if bad.size:
         i = int(bad[0])
         more = f" ({bad.size} weights do)" if bad.size > 1 else ""
-        report.error(join(path, i), "W-2", f"{values[i]!r} rounds to infinity in binary32{more}", "non_finite")
+        report.error(join(path, i), "W-2", f"{values[i] if isinstance(values, list) else float(wide[i])!r} rounds to infinity in binary32{more}", "non_finite")
         return None
     return narrow
 
