@@ -81,9 +81,11 @@ def usable_metadata(metadata):
 
 
 def _compacted(value):
-    """`value` with every long array keeping only the first occurrence of each scalar, and for each
-    such array (by id) the original index of every item kept. The schema's item rules judge each
-    item alone, so a million equal dilations are checked once, not a million times."""
+    """`value` with every long array cut down to what the schema needs to judge it, and for each such
+    array (by id) the original index of every item kept. The schema's item rules judge each item alone:
+    a string, boolean or null by its value (kept once), a number by its type and bounds (so the smallest
+    and largest of each kind of number stand for all of them: the schema has no other rule on numbers
+    in arrays). A million dilations, or a swapped-in weight array, costs the schema a few items."""
     origins: dict[int, list[int]] = {}
 
     def walk(v):
@@ -93,17 +95,30 @@ def _compacted(value):
             return v
         if len(v) <= _LONG:
             return [walk(x) for x in v] if any(isinstance(x, (dict, list)) for x in v) else v
-        kept, index, seen = [], [], set()
+        kept, seen, extremes = [], set(), {}
         for i, x in enumerate(v):
-            key = (type(x), x) if x is None or isinstance(x, (str, int, float)) else None
-            if key is not None:
-                if key in seen:
-                    continue
-                seen.add(key)
-            kept.append(walk(x))
-            index.append(i)
-        origins[id(kept)] = index
-        return kept
+            kind = type(x)
+            if kind is int or kind is float:
+                group = (kind, kind is float and x.is_integer())  # 1.0 is an integer to the schema
+                e = extremes.get(group)
+                if e is None:
+                    extremes[group] = [x, i, x, i]
+                elif x < e[0]:
+                    e[0], e[1] = x, i
+                elif x > e[2]:
+                    e[2], e[3] = x, i
+            elif kind is str or kind is bool or x is None:
+                if (kind, x) not in seen:
+                    seen.add((kind, x))
+                    kept.append((i, x))
+            else:
+                kept.append((i, walk(x)))
+        for low, i, high, j in extremes.values():
+            kept += [(i, low)] if i == j else [(i, low), (j, high)]
+        kept.sort(key=lambda pair: pair[0])
+        items = [x for _, x in kept]
+        origins[id(items)] = [i for i, _ in kept]
+        return items
 
     return walk(value), origins
 
