@@ -201,6 +201,8 @@ def _worker(seed: int, indices: range, current, queue, save: str | None) -> None
     import numpy as np
     import warnings
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops its workers itself
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     np.seterr(all="ignore")  # overflow inside a valid model is judged by its output ([NUM-9])
     warnings.simplefilter("ignore")
@@ -256,9 +258,16 @@ def run(seed: int, start: int, count: int, jobs: int, save: str | None = None, o
             result["peak_rss"] = max(result["peak_rss"], msg[1])
             result["slowest"] = max(result["slowest"], tuple(msg[2]))
 
+    stopped = False
     while workers:
         try:
             receive(queue.get(timeout=1.0))
+        except KeyboardInterrupt:  # Ctrl-C or SIGTERM: report what finished
+            stopped = True
+            for w in workers:
+                w["process"].kill()
+                w["process"].join()
+            break
         except Exception:  # queue.Empty
             pass
         now = time.monotonic()
@@ -291,6 +300,7 @@ def run(seed: int, start: int, count: int, jobs: int, save: str | None = None, o
     while not queue.empty():  # messages sent just before a worker ended
         receive(queue.get())
     result["seconds"] = time.monotonic() - began
+    result["stopped"] = stopped
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # includes killed workers
     result["peak_rss"] = max(result["peak_rss"], children)
     return result
@@ -314,7 +324,10 @@ def main(argv=None) -> int:
         problem = check_input(data)
         print(f"{problem or 'ok'} ({time.perf_counter() - start:.2f} s)")
         return 1 if problem else 0
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # a stopped run still prints its tallies
     result = run(args.seed, args.start, args.count, args.jobs, args.save)
+    if result["stopped"]:
+        print(f"stopped before the end: the inputs counted below finished (of {args.count} asked)")
     slow = sum(1 for f in result["failures"] if "slower" in f[2] or "stuck" in f[2])
     print(f"seed {args.seed}, inputs {args.start} to {args.start + result['inputs'] - 1}: {result['inputs']} inputs, "
           f"{len(result['failures']) - slow} unexpected outcomes, {slow} over {SLOW_SECONDS:g} s, "
