@@ -27,7 +27,7 @@ import numpy as np
 from . import SPEC_VERSION, cli, jsonfile, loudness
 from .envelope import ModelSpec
 from .model import Model, _all_models
-from .problems import ERROR, WARNING, InvalidModelError, Report
+from .problems import ERROR, WARNING, InvalidModelError, NonFiniteOutputError, Report
 from .validation import check
 
 INFO = "info"
@@ -86,6 +86,8 @@ def check_file(path: str, stimulus: np.ndarray | None = None) -> FileResult:
         return result
     try:
         _Checker(result, spec, stimulus).run()
+    except NonFiniteOutputError as exc:  # the stimulus overflows the model: a finding, not a crash
+        result.findings.append(Finding(path, "", exc.clause, ERROR, f"the loudness stimulus: {exc}"))
     except Exception as exc:
         return _crashed(path, exc, result.findings)
     return result

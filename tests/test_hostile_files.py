@@ -188,3 +188,14 @@ def test_a_long_weights_array_outside_a_model_stays_a_list():
     value = jsonfile.decode(text, Report("x"), number_arrays=True)
     assert value["metadata"]["weights"] == weights
     assert nam_reference.validate(text).ok
+
+
+@pytest.mark.clause("NUM-9")
+def test_nam_ref_check_reports_overflow_as_a_finding(tmp_path):
+    from nam_reference import lint
+
+    path = tmp_path / "overflow.nam"
+    path.write_text(json.dumps(make_document("Linear", {"receptive_field": 1, "bias": False}, [3e38])))
+    result = lint.check_file(str(path), stimulus=np.full(4800, 2.0, dtype=np.float32))
+    assert [(f.clause, f.severity) for f in result.findings if f.clause == "NUM-9"] == [("NUM-9", "error")]
+    assert not any("checker failed" in f.message for f in result.findings)
