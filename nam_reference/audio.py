@@ -17,7 +17,8 @@ def read(path) -> tuple[np.ndarray, float | None]:
     path = os.fspath(path)
     if path.lower().endswith(".f32"):
         try:
-            raw = open(path, "rb").read()
+            with open(path, "rb") as f:
+                raw = f.read()
         except OSError as exc:
             raise AudioError(f"{path}: cannot read: {exc.strerror or exc}") from None
         if len(raw) % 4:
