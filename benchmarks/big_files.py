@@ -103,11 +103,17 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.big_files", description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", default=",".join(CASES), help=f"comma-separated, of {', '.join(CASES)}")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--generate", nargs=2, metavar=("CASE", "FOLDER"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.generate:  # in a child: the measuring parent stays small, and a forked child's peak RSS starts
+        print(json.dumps(CASES[args.generate[0]](args.generate[1])))  # from its parent's
+        return 0
     records = []
     with tempfile.TemporaryDirectory(prefix="nam-big-") as folder:
         for name in args.cases.split(","):
-            path, what = CASES[name](folder)
+            made = subprocess.run([sys.executable, "-m", "benchmarks.big_files", "--generate", name, folder],
+                                  capture_output=True, text=True, check=True)
+            path, what = json.loads(made.stdout)
             size = os.path.getsize(path) / 1e6
             validate = measure([sys.executable, "-m", "nam_reference.cli", "validate", "--quiet", path])
             peer = measure([sys.executable, "-c", f"import json; json.load(open({path!r}))"])

@@ -95,6 +95,12 @@ def _compacted(value):
             return v
         if len(v) <= _LONG:
             return [walk(x) for x in v] if any(isinstance(x, (dict, list)) for x in v) else v
+        if set(map(type, v)) == {int}:  # the common long array (dilations, numbers in metadata), at C speed
+            low, high = min(v), max(v)
+            kept_index = sorted({v.index(low), v.index(high)})
+            items = [v[i] for i in kept_index]
+            origins[id(items)] = kept_index
+            return items
         kept, seen, extremes = [], set(), {}
         for i, x in enumerate(v):
             kind = type(x)
