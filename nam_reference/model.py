@@ -196,6 +196,10 @@ class Stream:
         if x2.shape[1] == 0:
             return np.zeros((self.model.out_channels, 0), dtype=self.model.dtype)  # [STREAM-5]
         network = self.model._network(self._key)
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported by _finite ([NUM-9])
+            return self._run(network, x2)
+
+    def _run(self, network, x2: np.ndarray) -> np.ndarray:
         if x2.shape[1] <= CHUNK:
             return _finite(network.process(x2, self._state), x2)
         # A longer block runs in CHUNK-sized pieces, like a whole signal: bounded memory ([STREAM-4]).
