@@ -42,8 +42,8 @@ def check(document, report: Report) -> None:
     seen: set[str] = set()
     compact, origins = _compacted(document)
     # A failed oneOf/anyOf/not is reported as itself: its subschema carries a readable x-message.
-    errors = [leaf for error in itertools.islice(_validator().iter_errors(compact), MAX_SCHEMA_ERRORS)
-              for leaf in _meant(error)]
+    found = list(itertools.islice(_validator().iter_errors(compact), MAX_SCHEMA_ERRORS))
+    errors = [leaf for error in found for leaf in _meant(error)]
     for error in sorted(errors, key=_error_order):
         original = _original_path(compact, error.absolute_path, origins)
         path = pointer(original)
@@ -55,6 +55,8 @@ def check(document, report: Report) -> None:
             report.warn(path, clause, message + "; read as unknown")
             continue
         report.error(path, clause, message, _CLASS_BY_CLAUSE.get(clause, "schema"))
+    if len(found) == MAX_SCHEMA_ERRORS:
+        report.warn("", "LIM-4", f"the schema check stopped after {MAX_SCHEMA_ERRORS} problems; there may be more")
 
 
 # The metadata values readers report ([META-5]): a wrong type there stays an error ([META-2]).

@@ -199,3 +199,12 @@ def test_nam_ref_check_reports_overflow_as_a_finding(tmp_path):
     result = lint.check_file(str(path), stimulus=np.full(4800, 2.0, dtype=np.float32))
     assert [(f.clause, f.severity) for f in result.findings if f.clause == "NUM-9"] == [("NUM-9", "error")]
     assert not any("checker failed" in f.message for f in result.findings)
+
+
+def test_the_schema_check_stops_after_a_thousand_problems_and_says_so():
+    # 2000 layer arrays, each with a kernel size of 0: 2000 distinct locations, one problem each.
+    doc = wavenet_document([layer_array(kernel_size=0) for _ in range(2000)], [0.5] * 9)
+    report = nam_reference.validate(json.dumps(doc).encode())
+    assert len(report.errors) == 1000
+    assert [(w.clause, w.message) for w in report.warnings][-1:] == [
+        ("LIM-4", "the schema check stopped after 1000 problems; there may be more")]
