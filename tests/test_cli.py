@@ -427,12 +427,12 @@ def test_render_refuses_to_replace_its_model(tmp_path, capsys, linear_model):
 
 
 def test_validate_caps_the_problem_list(tmp_path, capsys):
-    # 300 layers with 300 different kernel sizes below 1: one schema problem each.
-    doc = wavenet_document([layer_array(dilations=[1] * 300, kernel_sizes=[-k for k in range(300)])], [0.5] * 9)
+    # 300 layer arrays, each with a kernel size of 0: one schema problem each.
+    doc = wavenet_document([layer_array(kernel_size=0) for _ in range(300)], [0.5] * 9)
     path = write_model(tmp_path / "many.nam", doc)
     code, out, _ = run_main(capsys, "validate", path, "--json")
     total = len(json.loads(out)["results"][0]["problems"])
-    assert total > 300  # a problem for each kernel size, and more
+    assert total >= 300  # a problem for each kernel size
     code, out, _ = run_main(capsys, "validate", path)
     lines = out.splitlines()
     assert code == 1 and len(lines) == cli.MAX_PROBLEM_LINES + 1
