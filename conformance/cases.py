@@ -11,6 +11,7 @@ import numpy as np
 
 import nam_reference
 from nam_reference.features import features as feature_tags
+from nam_reference.readings import EXACT, Reading
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -38,6 +39,15 @@ class Case:
     def model(self) -> nam_reference.Model:
         return nam_reference.load(self.model_path)
 
+    def model_in(self, reading: Reading) -> nam_reference.Model:
+        """The model computing `reading` (spec section 21); the normative one for EXACT."""
+        if reading.exact:
+            return self.model
+        key = ("model", reading)
+        if key not in self._outputs:
+            self._outputs[key] = nam_reference.Model(self.model.spec, reading=reading)
+        return self._outputs[key]
+
     @functools.cached_property
     def input(self) -> np.ndarray:
         """The input as (channels × n) float32."""
@@ -47,19 +57,22 @@ class Case:
         data = np.fromfile(self.input_path, dtype="<f4")
         return data.reshape(-1, channels).T.copy() if channels > 1 else data[None, :]
 
-    def reference(self, x: np.ndarray | None = None, initial_state: str = "silent", size=...) -> np.ndarray:
-        """The reference output (channels × n) for x (default: the case input)."""
+    def reference(self, x: np.ndarray | None = None, initial_state: str = "silent", size=...,
+                  reading: Reading = EXACT) -> np.ndarray:
+        """The reference output (channels × n) for x (default: the case input), computed as `reading` says."""
         size = self.size if size is ... else size
-        if x is None and initial_state == "silent" and size == self.size and self.expected_path is not None:
+        model = self.model_in(reading)
+        if (x is None and initial_state == "silent" and size == self.size and self.expected_path is not None
+                and reading.exact):
             data = np.fromfile(self.expected_path, dtype="<f4")
             out = self.model.out_channels
             return data.reshape(-1, out).T.copy() if out > 1 else data[None, :]
         if x is None:  # the case input: computed once per process
-            key = (initial_state, size)
+            key = (initial_state, size, reading)
             if key not in self._outputs:
-                self._outputs[key] = np.atleast_2d(self.model.process(self.input, size=size, initial_state=initial_state))
+                self._outputs[key] = np.atleast_2d(model.process(self.input, size=size, initial_state=initial_state))
             return self._outputs[key]
-        return np.atleast_2d(self.model.process(x, size=size, initial_state=initial_state))
+        return np.atleast_2d(model.process(x, size=size, initial_state=initial_state))
 
     @property
     def receptive_field(self) -> int | None:

@@ -39,7 +39,9 @@ def pytest_addoption(parser):
                     help="implementation under test: reference, path/to/adapter.py, package.module:factory, "
                          "an executable speaking JSON lines, or cmd:TEMPLATE (env NAM_CONFORMANCE_IMPL)")
     group.addoption("--capabilities", default=None, help="JSON file declaring capabilities (required for cmd:)")
-    group.addoption("--expectations", default=None, help="TOML file of known failures by test id")
+    group.addoption("--expectations", default=None,
+                    help="TOML file of known failures by test id, or a shipped profile by name "
+                         "(namcore-0.5, trainer)")
     group.addoption("--call-timeout", type=float, default=120.0, help="seconds allowed per adapter call")
     group.addoption("--models", action="append", default=[],
                     help="a folder of extra .nam files to check against the reference (repeatable)")
@@ -56,8 +58,11 @@ def pytest_configure(config):
     if config.getoption("--impl") is None:
         raise pytest.UsageError("the conformance suite needs --impl (or NAM_CONFORMANCE_IMPL): "
                                 "reference, an adapter .py file, package.module:factory, an executable or cmd:TEMPLATE")
-    config._nam_expectations = (expectations_file.load(config.getoption("--expectations"))
-                                if config.getoption("--expectations") else [])
+    try:
+        config._nam_expectations = (expectations_file.load(config.getoption("--expectations"))
+                                    if config.getoption("--expectations") else [])
+    except (ValueError, OSError) as exc:  # includes TOML syntax errors
+        raise pytest.UsageError(f"--expectations: {exc}") from None
     if not hasattr(config, "workerinput"):  # the process that reports (the only one without xdist)
         config._nam_collector = Collector()
         config._nam_header = _header(config)
@@ -114,7 +119,8 @@ def pytest_report_header(config):
         features = caps["features"] if caps["features"] == "all" else f"{len(caps['features'])} tags"
         lines.append(f"capabilities: features {features}, initial state {caps['initial_state']}, numerics "
                      f"{caps['numerics']}, reports {caps['reports'] or 'nothing'}, max block {caps['max_block']}, "
-                     f"stateful {caps['stateful']}, set_size {caps['set_size']}")
+                     f"stateful {caps['stateful']}, set_size {caps['set_size']}"
+                     + (f", approximations {', '.join(caps['approximations'])}" if caps.get("approximations") else ""))
     lines.append(f"required tier: {header['required_tier']}; tiers "
                  + "; ".join(f"{k} {v}" for k, v in header["tiers"].items())
                  + f"; block tolerance {header['block_tolerance']}")
@@ -180,8 +186,12 @@ def pytest_collection_modifyitems(config, items):
     entries = config._nam_expectations
     for item in items:
         test_id = expectations_file.normalise_id(item.nodeid)
+        # Entries for dialects decide after the run: only a failure explained by them is expected.
+        item._nam_dialect_expectations = [e for e in entries if e.explained_by and e.matches(test_id)]
+        for entry in item._nam_dialect_expectations:
+            entry.matched += 1
         for entry in entries:
-            if entry.matches(test_id):
+            if not entry.explained_by and entry.matches(test_id):
                 entry.matched += 1
                 if entry.status == "skip":
                     item.add_marker(pytest.mark.skip(reason=f"expectations: {entry.reason}"))
@@ -201,6 +211,11 @@ def pytest_runtest_makereport(item, call):
             report.longrepr = (str(item.path), item.location[1] or 0, f"{NOT_APPLICABLE}: {call.excinfo.value}")
         elif call.excinfo.errisinstance(ImplementationError):
             rec["error"] = True
+    if report.failed and report.when == "call" and rec.get("explained_by"):
+        entry = next((e for e in getattr(item, "_nam_dialect_expectations", ()) if e.explains(rec["explained_by"])),
+                     None)
+        if entry is not None:  # what pytest records for an expected failure
+            report.outcome, report.wasxfail = "skipped", f"expectations: {entry.reason}"
     if rec:
         report.user_properties.append((RECORD_KEY, json.dumps(rec, default=_json_default)))
 

@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from nam_reference.readings import Reading
+
 from .adapters import ImplementationError, NotApplicable, Rejected, Unsupported
 from .cases import Case
 
@@ -22,6 +24,8 @@ class Session:
     def __init__(self, implementation, options: dict):
         self.impl = implementation
         self.caps = implementation.capabilities
+        # Expected outputs are computed with the approximations the implementation names ([APPROX-1]).
+        self.reading = Reading(approximations=self.caps.get("approximations", ()))
         self.options = options
         self.workdir = Path(tempfile.mkdtemp(prefix="nam-conformance-cases-"))
         self._counter = 0

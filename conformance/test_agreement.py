@@ -15,12 +15,14 @@ def test_agreement(session, case, record):
     output, [NUM-8])."""
     describe(record, case, "agreement")
     session.require(case.features, set_size=case.size is not None)
-    expected = case.reference(initial_state=session.initial_state)
+    expected = case.reference(initial_state=session.initial_state, reading=session.reading)
     with session.loaded(case.model_path, case.size) as model:
         y = model.render(case.input)
         record["timings"] = model.timings
     assert_agrees(session, record, y, expected, what="output", clause="NUM-5",
-                  sample_rate=case.model.sample_rate, plot_name=f"agreement-{case.id}")
+                  sample_rate=case.model.sample_rate, plot_name=f"agreement-{case.id}",
+                  recompute=lambda reading: case.reference(initial_state=session.initial_state, reading=reading),
+                  features=case.features)
 
 
 @pytest.mark.clauses("STATE-4", "STATE-6", "DIV-2")
@@ -32,5 +34,6 @@ def test_initial_state_is_the_silent_past(session, case, record):
     n = min(case.input.shape[1], max(case.model.conv_receptive_field(case.size) + 64, 256))
     x = case.input[:, :n]
     y = fresh_render(session, case, x, size=case.size)
-    assert_agrees(session, record, y, case.reference(x), what=f"the first {n} samples", clause="STATE-4",
-                  sample_rate=case.model.sample_rate)
+    assert_agrees(session, record, y, case.reference(x, reading=session.reading), what=f"the first {n} samples",
+                  clause="STATE-4", sample_rate=case.model.sample_rate,
+                  recompute=lambda reading: case.reference(x, reading=reading), features=case.features)

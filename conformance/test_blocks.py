@@ -100,6 +100,8 @@ def test_block_longer_than_declared_maximum(session, case, record):
             if "no reply" in str(exc) or "exited" in str(exc) or "died" in str(exc):
                 raise  # a crash or a hang is not a reported error
             return
-    expected = case.reference(case.input[:, :n], initial_state=session.initial_state)
+    expected = case.reference(case.input[:, :n], initial_state=session.initial_state, reading=session.reading)
     assert_agrees(session, record, y, expected, what=f"one block of {n} (maximum {limit})", clause="STREAM-4",
-                  sample_rate=case.model.sample_rate)
+                  sample_rate=case.model.sample_rate, features=case.features,
+                  recompute=lambda reading: case.reference(case.input[:, :n], initial_state=session.initial_state,
+                                                           reading=reading))

@@ -57,7 +57,8 @@ def test_unsupported_feature_fails_closed(session, case, record):
     finally:
         with contextlib.suppress(Exception):
             handle.close()
-    result = compare(y, case.reference(initial_state=session.initial_state), case.model.sample_rate)
+    result = compare(y, case.reference(initial_state=session.initial_state, reading=session.reading),
+                     case.model.sample_rate)
     record.setdefault("metrics", {})["output"] = result.as_json()
     if result.within(session.required_tier):
         record["warning"] = f"loads and computes features it does not declare: {', '.join(missing)}"

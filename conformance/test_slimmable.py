@@ -43,9 +43,11 @@ def test_size_selection(session, size_case, record):
     session.require(case.features, set_size=True)
     x = case.input[:, :LENGTH]
     y = fresh_render(session, case, x, size=size)
-    expected = case.reference(x, initial_state=session.initial_state, size=size)
+    expected = case.reference(x, initial_state=session.initial_state, size=size, reading=session.reading)
     assert_agrees(session, record, y, expected, what=f"the output at size {size:g}", clause="CONT-6",
-                  sample_rate=case.model.sample_rate)
+                  sample_rate=case.model.sample_rate, features=case.features,
+                  recompute=lambda reading: case.reference(x, initial_state=session.initial_state, size=size,
+                                                           reading=reading))
 
 
 @pytest.mark.cases("slimmable")
@@ -63,12 +65,14 @@ def test_size_change_between_blocks(session, case, record):
         first = model.render(x[:, :half])
         model.set_size(small)
         second = model.render(x[:, half:])
-    expected_first = case.reference(x[:, :half], initial_state=session.initial_state, size=1.0)
+    expected_first = case.reference(x[:, :half], initial_state=session.initial_state, size=1.0,
+                                    reading=session.reading)
     if case.model.selection(small) != case.model.selection(1.0):  # a new model starts from its initial state
         expected_second = case.reference(np.ascontiguousarray(x[:, half:]), initial_state=session.initial_state,
-                                         size=small)
+                                         size=small, reading=session.reading)
     else:  # the same model and widths: the stream simply continues
-        expected_second = case.reference(x, initial_state=session.initial_state, size=1.0)[:, half:]
+        expected_second = case.reference(x, initial_state=session.initial_state, size=1.0,
+                                         reading=session.reading)[:, half:]
     assert_agrees(session, record, first, expected_first, what="the first half at full size", clause="STREAM-7")
     assert_agrees(session, record, second, expected_second,
                   what=f"the second half after selecting size {small:g}", clause="STREAM-7")

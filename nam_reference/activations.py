@@ -7,6 +7,8 @@ import dataclasses
 import numpy as np
 from scipy.special import expit
 
+from .readings import EXACT, FAST_TANH, Reading
+
 # Canonical names, with the alias of [ACT-2].
 NAMES = ("Tanh", "Fasttanh", "Hardtanh", "ReLU", "LeakyReLU", "PReLU", "Sigmoid", "SiLU", "Hardswish",
          "LeakyHardtanh", "Softsign")
@@ -45,9 +47,21 @@ class Activation:
             return f"PReLU({len(self.slopes)} slopes)"
         return self.name + (f"({', '.join(f'{k}={v}' for k, v in self.params)})" if self.params else "")
 
-    def bind(self, dtype) -> "callable":
-        """A function computing the activation elementwise on a (channels × n) array of `dtype`."""
-        return _kernel(self, np.dtype(dtype))
+    def bind(self, dtype, reading: Reading = EXACT) -> "callable":
+        """A function computing the activation elementwise on a (channels × n) array of `dtype`, as
+        `reading` says (the exact functions by default; spec section 21 for the others)."""
+        dtype = np.dtype(dtype)
+        if reading.exact:
+            return _kernel(self, dtype)
+        if self.name in ("Tanh", "Sigmoid", "SiLU"):
+            table = reading.lut(self.name)
+            if table is not None:  # [APPROX-4]
+                return lut(table, dtype)
+        if self.name == "Tanh" and reading.fast(FAST_TANH):  # [APPROX-2]
+            return fast_tanh
+        if self.name == "Hardtanh" and reading.speaks("DIV-9"):  # [DIALECT-2]: the bounds are not read
+            return _kernel(Activation("Hardtanh", (("min_val", -1.0), ("max_val", 1.0))), dtype)
+        return _kernel(self, dtype)
 
 
 SIGMOID = Activation("Sigmoid")
@@ -115,12 +129,51 @@ def _kernel(act: Activation, dtype: np.dtype):
         lo, hi, sl, sh = p["min_val"], p["max_val"], p["min_slope"], p["max_slope"]
         return lambda x: np.where(x < lo, (x - lo) * sl + lo, np.where(x > hi, (x - hi) * sh + hi, x))
     if name == "Fasttanh":
-        a, b, c, d, e = (dtype.type(v) for v in (_FT_A, _FT_B, _FT_C, _FT_D, _FT_E))
-
-        def fasttanh(x):
-            ax = np.abs(x)
-            x2 = x * x
-            return x * (a + a * ax + (b + c * ax) * x2) / (d + (d + x2) * np.abs(x + e * x * ax))
-
-        return fasttanh
+        return fast_tanh
     raise ValueError(f"unknown activation {name!r}")  # unreachable for validated files
+
+
+def fast_tanh(x, out=None):
+    """The rational function of [ACT-2] (`Fasttanh`, and `namcore.fast_tanh` of [APPROX-2]), in the
+    dtype of x, each operation rounded as written: x·A / B, not x·(A / B)."""
+    t = x.dtype.type
+    a, b, c, d, e = t(_FT_A), t(_FT_B), t(_FT_C), t(_FT_D), t(_FT_E)
+    ax = np.abs(x)
+    x2 = x * x
+    numerator = x * (a + a * ax + (b + c * ax) * x2)
+    return np.divide(numerator, d + (d + x2) * np.abs(x + e * x * ax), out=out)
+
+
+def fast_sigmoid(x, out=None):
+    """`namcore.fast_sigmoid` ([APPROX-3]): 0.5·(fast_tanh(0.5·x) + 1)."""
+    t = x.dtype.type
+    half = t(0.5)
+    y = fast_tanh(x * half)
+    y += t(1)
+    return np.multiply(y, half, out=out)
+
+
+def lut(table, dtype: np.dtype):
+    """`namcore.lut_*` ([APPROX-4]): a table of the exact function at low + i·step, i = 0 .. points − 1,
+    step = (high − low)/(points − 1), read with clamping, truncation and linear interpolation, every
+    value rounded to `dtype` as the engine's float arithmetic does."""
+    t = dtype.type
+    low, high, n = t(table.low), t(table.high), table.points
+    step = (high - low) / t(n - 1)
+    inverse = t(1) / step
+    exact = _kernel(Activation(table.function), dtype)
+    grid = low + np.arange(n).astype(dtype) * step
+    values = exact(grid).astype(dtype)
+
+    def lookup(x, out=None):
+        position = (np.clip(x, low, high) - low) * inverse
+        i = np.minimum(position.astype(np.int64), n - 1)  # truncation: position is never negative
+        below = np.minimum(i, n - 2)
+        fraction = position - below.astype(dtype)
+        y = np.where(i >= n - 1, values[-1], values[below] + (values[below + 1] - values[below]) * fraction)
+        if out is None:
+            return y.astype(dtype, copy=False)
+        out[...] = y
+        return out
+
+    return lookup

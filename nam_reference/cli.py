@@ -43,7 +43,7 @@ def main(argv=None) -> int:
     except InvalidModelError as exc:
         _fail(str(exc))
         return EXIT_INVALID
-    except NonFiniteOutputError as exc:  # a valid model that overflows on this input ([NUM-9])
+    except NonFiniteOutputError as exc:  # a valid model that overflows on this input ([NUM-10])
         _fail(f"{getattr(args, 'model', '')}: {exc}")
         return EXIT_INVALID
     except KeyboardInterrupt:

@@ -18,12 +18,13 @@ class ContainerConfig:
     def weight_count(self) -> int:
         return 0  # [CONT-2]
 
-    def index_for_size(self, size: float | None) -> int:
-        """[CONT-6]: the first submodel with size < max_value, else the last (also before any size is set)."""
+    def index_for_size(self, size: float | None, inclusive: bool = False) -> int:
+        """[CONT-6]: the first submodel with size < max_value, else the last (also before any size is set).
+        `inclusive` is NeuralAudio's size ≤ max_value ([DIALECT-5])."""
         if size is None:
             return len(self.submodels) - 1
         for i, threshold in enumerate(self.thresholds):
-            if size < threshold:
+            if size < threshold or (inclusive and size == threshold):
                 return i
         return len(self.submodels) - 1
 

@@ -8,6 +8,7 @@ import numpy as np
 
 from . import activations
 from .conv import Conv, WeightReader, conv_weight_count
+from .readings import EXACT, Reading
 
 
 @dataclasses.dataclass(frozen=True)
@@ -55,8 +56,8 @@ class ConvNetConfig:
                 return False
         return True
 
-    def build(self, weights: np.ndarray, dtype) -> "ConvNetNetwork":
-        return ConvNetNetwork(self, weights, dtype)
+    def build(self, weights: np.ndarray, dtype, reading: Reading = EXACT) -> "ConvNetNetwork":
+        return ConvNetNetwork(self, weights, dtype, reading)
 
 
 def parse_config(config: dict, ctx) -> ConvNetConfig | None:
@@ -83,7 +84,7 @@ def parse_config(config: dict, ctx) -> ConvNetConfig | None:
 
 
 class ConvNetNetwork:
-    def __init__(self, cfg: ConvNetConfig, weights: np.ndarray, dtype):
+    def __init__(self, cfg: ConvNetConfig, weights: np.ndarray, dtype, reading: Reading = EXACT):
         reader = WeightReader(weights)
         self.blocks = []
         for cin, d in zip(cfg.block_inputs(), cfg.dilations):
@@ -94,7 +95,7 @@ class ConvNetNetwork:
                 mean, var, gamma, beta = (reader.take(cfg.channels).astype(dtype)[:, None] for _ in range(4))
                 eps = dtype(reader.take(1)[0])
                 norm = (mean, np.sqrt(var + eps), gamma, beta)
-            self.blocks.append((conv, norm, cfg.activation.bind(dtype)))
+            self.blocks.append((conv, norm, cfg.activation.bind(dtype, reading)))
         self.head = Conv.read(reader, cfg.channels, cfg.out_channels, dtype=dtype)
         reader.finish()
         self.in_channels, self.out_channels = cfg.in_channels, cfg.out_channels

@@ -7,6 +7,7 @@ import dataclasses
 import numpy as np
 
 from .conv import History, WeightReader
+from .readings import EXACT, Reading
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,8 +29,8 @@ class LinearConfig:
     def receptive_field_is_exact(self, weights) -> bool:
         return weights[self.taps - 1] != 0  # [WN-RF-4]
 
-    def build(self, weights: np.ndarray, dtype) -> "LinearNetwork":
-        return LinearNetwork(self, weights, dtype)
+    def build(self, weights: np.ndarray, dtype, reading: Reading = EXACT) -> "LinearNetwork":
+        return LinearNetwork(self, weights, dtype, reading)
 
 
 def parse_config(config: dict, ctx) -> LinearConfig | None:
@@ -43,9 +44,11 @@ def parse_config(config: dict, ctx) -> LinearConfig | None:
 class LinearNetwork:
     """y[c, t] = b + Σ_k w[k] · x[c, t − k]   ([LIN-5]): w[0] multiplies the current sample."""
 
-    def __init__(self, config: LinearConfig, weights: np.ndarray, dtype):
+    def __init__(self, config: LinearConfig, weights: np.ndarray, dtype, reading: Reading = EXACT):
         reader = WeightReader(weights)
         self.w = reader.take(config.taps).astype(dtype)  # the impulse response, in time order
+        if reading.speaks("DIV-1"):  # [DIALECT-3]: the trainer's Conv1d order, current sample last
+            self.w = self.w[::-1].copy()
         self.b = dtype(reader.take(1)[0]) if config.bias else dtype(0)
         reader.finish()
         self.config, self.dtype = config, dtype

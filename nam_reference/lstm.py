@@ -7,7 +7,9 @@ import dataclasses
 import numpy as np
 from scipy.special import expit
 
+from .activations import fast_sigmoid, fast_tanh
 from .conv import WeightReader
+from .readings import EXACT, FAST_SIGMOID, FAST_TANH, Reading
 
 
 @dataclasses.dataclass(frozen=True)
@@ -39,8 +41,8 @@ class LSTMConfig:
     def receptive_field_is_exact(self, weights) -> bool:
         return False  # unbounded
 
-    def build(self, weights: np.ndarray, dtype) -> "LSTMNetwork":
-        return LSTMNetwork(self, weights, dtype)
+    def build(self, weights: np.ndarray, dtype, reading: Reading = EXACT) -> "LSTMNetwork":
+        return LSTMNetwork(self, weights, dtype, reading)
 
 
 def parse_config(config: dict, ctx) -> LSTMConfig | None:
@@ -65,7 +67,10 @@ class _Layer:
 
 
 class LSTMNetwork:
-    def __init__(self, cfg: LSTMConfig, weights: np.ndarray, dtype):
+    def __init__(self, cfg: LSTMConfig, weights: np.ndarray, dtype, reading: Reading = EXACT):
+        # [APPROX-2], [APPROX-3]: the engine's fast functions for the cell's tanh and the gates' σ.
+        self.tanh = fast_tanh if reading.fast(FAST_TANH) else np.tanh
+        self.sigmoid = fast_sigmoid if reading.fast(FAST_SIGMOID) else expit
         reader = WeightReader(weights)
         h = cfg.hidden_size
         ifog = np.r_[0:2 * h, 3 * h:4 * h, 2 * h:3 * h]  # the blob rows of gates i, f, o, g, in that order
@@ -108,12 +113,12 @@ class LSTMNetwork:
         g, c = gc[:H], gc[H:]
         c[:] = hc[1]
         tanh_c = np.empty(H, dtype=self.dtype)
-        dot, add, multiply, tanh = np.dot, np.add, np.multiply, np.tanh
+        dot, add, multiply, tanh, sigmoid = np.dot, np.add, np.multiply, self.tanh, self.sigmoid
         rows = list(hidden)
         for p, h, h_next in zip(projected, rows, rows[1:]):  # every call writes into its last argument
             dot(layer.w_hidden, h, z)
             add(z, p, z)  # z = W @ [u; h] + b
-            expit(sigmoid_gates, sigmoid_gates)  # i, f, o
+            sigmoid(sigmoid_gates, sigmoid_gates)  # i, f, o
             tanh(g_in, g)
             multiply(i_f, gc, gc)  # [i ⊙ g | f ⊙ c]
             add(c, g, c)  # c = f ⊙ c + i ⊙ g

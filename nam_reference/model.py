@@ -9,6 +9,7 @@ import numpy as np
 from .container import ContainerConfig
 from .envelope import ModelSpec
 from .problems import NonFiniteOutputError
+from .readings import EXACT, Reading
 from .sequential import SequentialConfig, SequentialNetwork
 
 # Batch processing runs blocks of this many samples, so memory stays bounded. Small enough that a
@@ -24,12 +25,14 @@ class Model:
 
     `process(x)` renders a whole signal; `stream()` gives a block-by-block processor. Both start from
     the silent past unless `initial_state="cold"`. Computation is in `dtype` (float32 is normative;
-    float64 serves error analysis).
+    float64 serves error analysis), as `reading` says (the normative reading by default; named
+    approximations and dialects, spec section 21, for judging and explaining engines).
     """
 
-    def __init__(self, spec: ModelSpec, dtype=np.float32):
+    def __init__(self, spec: ModelSpec, dtype=np.float32, reading: Reading = EXACT):
         self.spec = spec
         self.dtype = np.dtype(dtype).type
+        self.reading = reading
         self._networks: dict = {}
         self._initial: dict = {}
 
@@ -125,11 +128,11 @@ class Model:
 
     def selection(self, size: float | None):
         """A key that changes exactly when the running submodel or slim widths change ([STREAM-7])."""
-        return _selection(self.spec, size)
+        return _selection(self.spec, size, inclusive=self.reading.speaks("DIV-17"))  # [DIALECT-5]
 
     def _network(self, key):
         if key not in self._networks:
-            self._networks[key] = _build(self.spec, key, self.dtype)
+            self._networks[key] = _build(self.spec, key, self.dtype, self.reading)
         return self._networks[key]
 
     def _rf_star(self, key) -> int:
@@ -196,7 +199,7 @@ class Stream:
         if x2.shape[1] == 0:
             return np.zeros((self.model.out_channels, 0), dtype=self.model.dtype)  # [STREAM-5]
         network = self.model._network(self._key)
-        with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported by _finite ([NUM-9])
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported by _finite ([NUM-10])
             return self._run(network, x2)
 
     def _run(self, network, x2: np.ndarray) -> np.ndarray:
@@ -208,7 +211,7 @@ class Stream:
 
 
 def _finite(y: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """y, unless finite input gave a non-finite sample: that is reported, never returned ([NUM-9])."""
+    """y, unless finite input gave a non-finite sample: that is reported, never returned ([NUM-10])."""
     if not np.isfinite(y).all() and np.isfinite(x).all():
         channel, sample = np.argwhere(~np.isfinite(y))[0]
         raise NonFiniteOutputError(int(channel), int(sample))
@@ -237,28 +240,29 @@ def _all_models(spec: ModelSpec):
         yield from _all_models(child)
 
 
-def _selection(spec: ModelSpec, size: float | None):
+def _selection(spec: ModelSpec, size: float | None, inclusive: bool = False):
+    """`inclusive`: a container selects with size ≤ max_value (NeuralAudio, [DIALECT-5])."""
     v = FULL_SIZE if size is None else float(size)
     cfg = spec.config
     if isinstance(cfg, ContainerConfig):
-        return ("submodel", cfg.index_for_size(None if size is None else v))
+        return ("submodel", cfg.index_for_size(None if size is None else v, inclusive))
     if isinstance(cfg, SequentialConfig):  # one size reaches every child ([SEQ-6])
-        return ("chain", tuple(_selection(c, size) for c in cfg.children))
+        return ("chain", tuple(_selection(c, size, inclusive) for c in cfg.children))
     if getattr(cfg, "slimmable", False):
         return ("widths", cfg.widths_for_size(v))
     return None
 
 
-def _build(spec: ModelSpec, key, dtype):
-    """The network that runs `spec` at the selection `key`."""
+def _build(spec: ModelSpec, key, dtype, reading: Reading = EXACT):
+    """The network that runs `spec` at the selection `key`, computing as `reading` says."""
     if key is None:
-        return spec.config.build(spec.weights, dtype)
+        return spec.config.build(spec.weights, dtype, reading)
     if key[0] == "submodel":
         sub = spec.config.submodels[key[1]]
-        return sub.config.build(sub.weights, dtype)
+        return sub.config.build(sub.weights, dtype, reading)
     if key[0] == "chain":
-        return SequentialNetwork([_build(c, k, dtype) for c, k in zip(spec.config.children, key[1])])
-    return spec.config.build_widths(spec.weights, dtype, key[1])
+        return SequentialNetwork([_build(c, k, dtype, reading) for c, k in zip(spec.config.children, key[1])])
+    return spec.config.build_widths(spec.weights, dtype, key[1], reading)
 
 
 def _rf_star(spec: ModelSpec, key) -> int:

@@ -117,15 +117,15 @@ class InvalidModelError(Exception):
 
 
 class NonFiniteOutputError(ArithmeticError):
-    """Raised by `process` when finite input gives a NaN or infinite output sample ([NUM-9]).
+    """Raised by `process` when finite input gives a NaN or infinite output sample ([NUM-10]).
 
     The file is valid; its computation overflows binary32 for this input, where the spec defines no
     output. The stream's state is then undefined: reset it before processing more.
     """
 
-    clause = "NUM-9"
+    clause = "NUM-10"
 
     def __init__(self, channel: int, sample: int):
         self.channel, self.sample = channel, sample
-        super().__init__(f"[NUM-9] the output of channel {channel} at sample {sample} is not finite for finite "
+        super().__init__(f"[NUM-10] the output of channel {channel} at sample {sample} is not finite for finite "
                          "input: the computation overflows binary32")

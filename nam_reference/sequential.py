@@ -8,6 +8,7 @@ import numpy as np
 
 from .container import ContainerConfig
 from .envelope import ModelSpec
+from .readings import EXACT, Reading
 
 
 @dataclasses.dataclass(frozen=True)
@@ -30,9 +31,9 @@ class SequentialConfig:
     def weight_count(self) -> int:
         return 0  # [SEQ-2]
 
-    def build(self, weights, dtype) -> "SequentialNetwork":
+    def build(self, weights, dtype, reading: Reading = EXACT) -> "SequentialNetwork":
         """The chain of a Sequential that is not slimmable (a container submodel or a condition_dsp)."""
-        return SequentialNetwork([c.config.build(c.weights, dtype) for c in self.children])
+        return SequentialNetwork([c.config.build(c.weights, dtype, reading) for c in self.children])
 
     def breakpoints(self) -> list[float]:
         """[SEQ-6]: every size at which some child's selection changes."""

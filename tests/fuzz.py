@@ -4,7 +4,7 @@ Every input is a fixture model or an invalid-corpus file with one to three mutat
 truncation, type changes, deleted keys, huge or negative numbers, swapped or lengthened arrays).
 For each input it checks that `validate` and `load` agree, that nothing but the documented errors
 is raised, that one input takes at most a few seconds, and that a valid file renders a short
-finite signal to finite output or reports [NUM-9] as the spec says.
+finite signal to finite output or reports [NUM-10] as the spec says.
 
     python -m tests.fuzz --count 1000000 -j 2        # the long run (docs/fuzzing.md)
     python -m tests.fuzz --count 2000 --seed 7       # a short one; failing inputs go to --save
@@ -180,7 +180,7 @@ def check_input(data: bytes) -> str | None:
     try:
         y = model.process(x, initial_state="cold")
     except NonFiniteOutputError:
-        return None  # [NUM-9]: reported, not returned
+        return None  # [NUM-10]: reported, not returned
     except Exception as exc:
         return f"process raised {type(exc).__name__}: {exc}"
     if not np.all(np.isfinite(y)):
@@ -204,7 +204,7 @@ def _worker(seed: int, indices: range, current, queue, save: str | None) -> None
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops its workers itself
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-    np.seterr(all="ignore")  # overflow inside a valid model is judged by its output ([NUM-9])
+    np.seterr(all="ignore")  # overflow inside a valid model is judged by its output ([NUM-10])
     warnings.simplefilter("ignore")
     signal.signal(signal.SIGPROF, _alarm)
     files = corpus()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -182,6 +183,52 @@ def test_expectations_files(tmp_path):
         expectations.load(str(path))
 
 
+@pytest.mark.parametrize("name", ["namcore-0.5", "trainer"])
+def test_shipped_profiles_load_by_name_and_cite_their_clauses(name):
+    entries = expectations.load(name)
+    assert entries and name in expectations.profiles()
+    for entry in entries:
+        assert re.search(r"\[(DIV|[A-Z]+(-[A-Z]+)*)-\d+\]", entry.reason), (name, entry.id, entry.reason)
+    if name == "namcore-0.5":
+        (dialects,) = [e for e in entries if e.explained_by]
+        assert set(dialects.explained_by) == {"DIV-4", "DIV-5", "DIV-9"} and dialects.explains(["DIV-4", "DIV-5"])
+        assert not dialects.explains([]) and not dialects.explains(["DIV-1"])
+
+
+def test_expectation_profiles_extend_and_refuse_what_they_cannot_mean(tmp_path):
+    child = tmp_path / "engine.toml"
+    child.write_text('extends = ["namcore-0.5"]\n[[expect]]\nid = "conformance/x.py::y"\nreason = "ours"\n')
+    entries = expectations.load(str(child))
+    assert [e.id for e in entries[:-1]] == [e.id for e in expectations.load("namcore-0.5")]
+    assert entries[-1].reason == "ours"
+    with pytest.raises(ValueError, match="namcore-0.5"):
+        expectations.load("no-such-profile")
+    child.write_text('[[expect]]\nid = "a"\nreason = "r"\nexplained_by = ["DIV-12"]\n')
+    with pytest.raises(ValueError, match="no dialect"):
+        expectations.load(str(child))
+    child.write_text('[[expect]]\nid = "a"\nreason = "r"\nstatus = "skip"\nexplained_by = ["DIV-4"]\n')
+    with pytest.raises(ValueError, match="must be fail"):
+        expectations.load(str(child))
+    child.write_text(f'extends = ["{child}"]\n')
+    with pytest.raises(ValueError, match="extends itself"):
+        expectations.load(str(child))
+
+
+def test_declared_approximations_must_be_named():
+    from conformance.adapters import normalise_capabilities
+
+    caps = normalise_capabilities({"approximations": ["namcore.fast_tanh", "namcore.fast_sigmoid", "namcore.fast_tanh"]})
+    assert caps["approximations"] == ["namcore.fast_sigmoid", "namcore.fast_tanh"]
+    assert normalise_capabilities(None)["approximations"] == []
+    for bad in (["fast tanh"], ["namcore.lut_tanh(4,-4,8)"], "namcore.fast_tanh"):
+        with pytest.raises(ImplementationError, match="approximations"):
+            normalise_capabilities({"approximations": bad})
+    schema = {"$defs": PROTOCOL["$defs"], "$ref": "#/$defs/capabilities"}
+    jsonschema.validate({"approximations": ["namcore.lut_tanh(-4, 4, 4096)", "namcore.fast_tanh"]}, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"approximations": ["fast_tanh"]}, schema)
+
+
 # Metrics ([NUM-3]), worked by hand.
 
 def test_metrics_by_hand():
@@ -199,6 +246,20 @@ def test_metrics_by_hand():
     assert compare(loud * 1.05, loud).best_tier() == "perceptual"
     assert compare(loud * 1.5, loud).best_tier() is None
     assert TIERS["strict"][0] == BLOCK_TOLERANCE
+
+
+def test_near_constant_outputs_at_the_approximate_tier():
+    """[NUM-9]: a constant 0.01 with a wiggle of 1e-4 (varying part far below -60 dBFS) off by 1e-3: the
+    ESR (about 1e-2) measures nothing there, so the approximate tier looks at the max error alone; the
+    strict tier still fails it, and a varying output keeps its ESR."""
+    t = np.arange(4096)
+    r = 0.01 + 1e-4 * np.sin(t * 0.05)
+    c = compare(r + 1e-3, r)
+    assert c.esr == pytest.approx(1e-6 / (1e-4 + 0.5e-8), rel=1e-3) and c.varying_rms < 1e-3
+    assert c.within("approximate") and not c.within("strict")
+    loud = 0.01 + 0.1 * np.sin(t * 0.05)  # varying part 0.07: ESR applies
+    assert not compare(loud + 0.01, loud).within("approximate")
+    assert not compare(r + 0.06, r).within("approximate")  # the max error still applies
 
 
 # Reports.
@@ -273,7 +334,8 @@ def test_saved_failures_are_fixture_folders(tmp_path):
 
     from conformance.helpers import save_failure
 
-    session = SimpleNamespace(options={"save_failures": str(tmp_path)}, initial_state="silent", required_tier="strict")
+    session = SimpleNamespace(options={"save_failures": str(tmp_path)}, initial_state="silent", required_tier="strict",
+                              reading=nam_reference.Reading(approximations=["namcore.fast_tanh"]))
     document = linear([0.5, 0.25], bias=0.0)
     x = np.arange(4, dtype=np.float32)
     save_failure(session, "test_generated_agreement", document, x, x, note="max error 0.3", clause="NUM-5")
@@ -282,3 +344,4 @@ def test_saved_failures_are_fixture_folders(tmp_path):
     case = json.loads((folder / "case.json").read_text())
     jsonschema.Draft202012Validator(json.loads((ROOT / "spec" / "case.schema.json").read_text())).validate(case)
     assert nam_reference.validate(folder / "model.nam").ok and case["features"] == ["arch.linear", "env.metadata_absent", "linear.bias"]
+    assert case["provenance"]["expected"].endswith("namcore.fast_tanh")  # the approximations it was computed with

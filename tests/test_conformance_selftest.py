@@ -112,3 +112,41 @@ def test_generated_rejections_excuse_only_what_the_expectations_list(tmp_path, c
     assert run()["status"] == "FAIL"
     excused = run("--expectations", str(known))
     assert excused["status"] == "PASS" and excused[excused_key], excused
+
+
+def test_a_declared_fast_tanh_engine_is_conformant_at_the_strict_tier(tmp_path):
+    """An engine with Core's fast tanh switch on, declaring it (`namcore.fast_tanh`,
+    `namcore.fast_sigmoid`) and computing it correctly, is CONFORMANT at the strict tier: the suite
+    computes its expected outputs with the same approximations ([APPROX-1]). The same engine with a
+    3e-3 bug elsewhere is the mutant c25_fast_tanh_with_bias_bug; undeclared, c25_fast_tanh_declared_exact."""
+    report = tmp_path / "fast.json"
+    selection = ("(test_agreement or test_initial_state or test_generated_agreement) and "
+                 "(hand or act.tanh or realistic or lstm or convnet or generated_agreement)")
+    subprocess.run([sys.executable, "-m", "pytest", "conformance/test_agreement.py", "conformance/test_generated.py",
+                    "-q", "-p", "no:cacheprovider", "-n", "2", "--hypothesis-seed=0", "--report-json", str(report),
+                    "--impl", str(ROOT / "tests" / "mutants" / "_fast_tanh.py"), "-k", selection],
+                   cwd=ROOT, capture_output=True, text=True, env={**os.environ, "HYPOTHESIS_PROFILE": "ci"})
+    result = json.loads(report.read_text())
+    assert result["header"]["required_tier"] == "strict"
+    assert result["header"]["implementation"]["capabilities"]["approximations"] == [
+        "namcore.fast_sigmoid", "namcore.fast_tanh"]
+    assert result["verdict"].startswith("VERDICT: CONFORMANT") and result["counts"].get("PASS", 0) >= 30, result["counts"]
+    passed = {r.get("case") for r in result["results"] if r["status"] == "PASS"}
+    assert {"act.tanh", "hand.lstm", "realistic.a1_standard", "generated"} <= passed  # cases where tanh shows
+
+
+@pytest.mark.parametrize("mutant, status", [("c20_residual_without_layer1x1", "XFAIL"),
+                                            ("c25_fast_tanh_with_bias_bug", "FAIL")])
+def test_the_namcore_profile_expects_only_failures_its_dialects_explain(tmp_path, mutant, status):
+    """With `--expectations namcore-0.5`, an engine computing Core's [DIV-4] reading has its
+    failures expected; a bug no dialect explains is still a failure."""
+    report = tmp_path / "report.json"
+    cases = "wavenet.layer1x1_inactive" if "c20" in mutant else "hand.linear"
+    subprocess.run([sys.executable, "-m", "pytest", "conformance/test_agreement.py", "-q", "-p", "no:cacheprovider",
+                    "--impl", str(ROOT / "tests" / "mutants" / f"{mutant}.py"), "--expectations", "namcore-0.5",
+                    "--report-json", str(report), "-k", f"test_agreement and {cases}"],
+                   cwd=ROOT, capture_output=True, text=True, env={**os.environ, "HYPOTHESIS_PROFILE": "ci"})
+    results = json.loads(report.read_text())["results"]
+    assert results and {r["status"] for r in results} == {status}, [(r["id"], r["status"]) for r in results]
+    if status == "XFAIL":
+        assert all("[DIV-4]" in r["message"] for r in results)

@@ -62,7 +62,7 @@ def test_the_checker_catches_silent_non_finite_output(monkeypatch):
 
 
 def test_the_checker_accepts_a_reported_overflow():
-    # y = 3e38·x + 3e38 overflows binary32 for x > 0.134: [NUM-9] is the documented outcome, not a failure.
+    # y = 3e38·x + 3e38 overflows binary32 for x > 0.134: [NUM-10] is the documented outcome, not a failure.
     document = {"version": "0.7.0", "architecture": "Linear", "config": {"receptive_field": 1, "bias": True},
                 "weights": [3e38, 3e38]}
     with pytest.raises(nam_reference.NonFiniteOutputError), np.errstate(over="ignore"):

@@ -111,19 +111,19 @@ def test_the_binary32_limit_is_the_rounding_midpoint():
     assert errors(doc) == [("/config/activation/negative_slope", "ACT-7", "non_finite")]
 
 
-@pytest.mark.clause("NUM-9")
+@pytest.mark.clause("NUM-10")
 def test_overflow_in_a_valid_model_is_reported_not_returned():
     # y[t] = 3e38·x[t]: valid (3e38 is finite in binary32); for x = 2 the product overflows binary32.
     model = nam_reference.load(make_document("Linear", {"receptive_field": 1, "bias": False}, [3e38]))
     np.testing.assert_array_equal(model.process(np.array([0.5], np.float32)), np.float32(1.5e38))
     with pytest.raises(NonFiniteOutputError) as caught:
         model.process(np.array([0.5, 2.0], np.float32))
-    assert caught.value.clause == "NUM-9" and (caught.value.channel, caught.value.sample) == (0, 1)
+    assert caught.value.clause == "NUM-10" and (caught.value.channel, caught.value.sample) == (0, 1)
     with pytest.raises(NonFiniteOutputError):
         model.stream().process(np.array([2.0], np.float32))
 
 
-@pytest.mark.clause("NUM-9")
+@pytest.mark.clause("NUM-10")
 def test_non_finite_input_gives_non_finite_output_without_an_error():
     model = nam_reference.load(make_document("Linear", {"receptive_field": 1, "bias": False}, [1.0]))
     y = model.process(np.array([np.nan, 1.0], np.float32))
@@ -190,14 +190,14 @@ def test_a_long_weights_array_outside_a_model_stays_a_list():
     assert nam_reference.validate(text).ok
 
 
-@pytest.mark.clause("NUM-9")
+@pytest.mark.clause("NUM-10")
 def test_nam_ref_check_reports_overflow_as_a_finding(tmp_path):
     from nam_reference import lint
 
     path = tmp_path / "overflow.nam"
     path.write_text(json.dumps(make_document("Linear", {"receptive_field": 1, "bias": False}, [3e38])))
     result = lint.check_file(str(path), stimulus=np.full(4800, 2.0, dtype=np.float32))
-    assert [(f.clause, f.severity) for f in result.findings if f.clause == "NUM-9"] == [("NUM-9", "error")]
+    assert [(f.clause, f.severity) for f in result.findings if f.clause == "NUM-10"] == [("NUM-10", "error")]
     assert not any("checker failed" in f.message for f in result.findings)
 
 

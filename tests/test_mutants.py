@@ -28,7 +28,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 MUTANTS = ROOT / "tests" / "mutants"
-FIELDS = ("Catalogue", "Caught by", "Run", "Status")  # the last is optional
+FIELDS = ("Catalogue", "Caught by", "Run", "Status", "Explained")  # the last two are optional
 KILL_PROPERTY = "mutant_kill"  # the user property tests/conftest.py builds the kill table from
 
 
@@ -41,6 +41,7 @@ class Mutant:
     keyword: str | None  # the -k expression
     options: tuple[str, ...]  # other suite options (e.g. a short --call-timeout)
     status: str  # "FAIL" (a wrong result) or "ERROR" (a crash, a hang, garbage)
+    explained: str | None  # the DIV clause whose dialect the mutant computes ([DIALECT-4])
 
     @property
     def name(self) -> str:
@@ -74,7 +75,7 @@ def parse(path: Path) -> Mutant:
         keyword = rest[i + 1]
         del rest[i:i + 2]
     return Mutant(path, fields["Catalogue"], tuple(c.strip() for c in fields["Caught by"].split(",")), files,
-                  keyword, tuple(rest), fields.get("Status", "FAIL"))
+                  keyword, tuple(rest), fields.get("Status", "FAIL"), fields.get("Explained"))
 
 
 def all_mutants() -> list[Mutant]:
@@ -143,6 +144,16 @@ def test_mutant_is_caught(mutant, tmp_path, record_property):
     if mutant.status == "FAIL":  # a mutant that only ever crashes does not test what it claims
         errors = [r for r in failed if r["status"] == "ERROR"]
         assert not errors, f"{mutant.name} errored instead of computing a wrong result:\n{messages}"
+    # A mutant computing a dialect is reported as explained by its clause, and still fails; no other is.
+    explained = {r["id"]: r.get("explained_by") for r in failed if r.get("explained_by")}
+    if mutant.explained:
+        numerical = [r for r in failed if r.get("metrics")]
+        assert numerical and all(r.get("explained_by") == [mutant.explained] for r in numerical), (
+            f"{mutant.name} computes [{mutant.explained}]'s reading but was reported as:\n"
+            + "\n".join(f"  {r['id']}: {r.get('explained_by')} {r.get('message', '')[:160]}" for r in numerical))
+        assert all(f"matches [{mutant.explained}]" in r["message"] for r in numerical), messages
+    else:
+        assert not explained, f"{mutant.name} is not a dialect but was explained: {explained}"
 
 
 def test_reference_passes_every_selection(tmp_path):

@@ -12,9 +12,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec" / "nam-format.md"
 DEFINITION = re.compile(r"^\*\*\[([A-Z]+(?:-[A-Z]+)*-\d+)\]", re.MULTILINE)
-CITATION = re.compile(r"\[((?:GEN|JSON|ENV|VER|SR|META|W|ACT|CONV|LIN|CNN|LSTM|WN|CONT|STATE|STREAM|LOUD|NUM|LIM|DIV)"
+CITATION = re.compile(r"\[((?:GEN|JSON|ENV|VER|SR|META|W|ACT|CONV|LIN|CNN|LSTM|WN|CONT|STATE|STREAM|LOUD|NUM|LIM|DIV|APPROX|DIALECT)"
                       r"(?:-[A-Z]+)*-\d+)\]")
-QUOTED = re.compile(r"[\"']((?:GEN|JSON|ENV|VER|SR|META|W|ACT|CONV|LIN|CNN|LSTM|WN|CONT|STATE|STREAM|LOUD|NUM|LIM|DIV)"
+QUOTED = re.compile(r"[\"']((?:GEN|JSON|ENV|VER|SR|META|W|ACT|CONV|LIN|CNN|LSTM|WN|CONT|STATE|STREAM|LOUD|NUM|LIM|DIV|APPROX|DIALECT)"
                     r"(?:-[A-Z]+)*-\d+)[\"']")
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from nam_reference.readings import Reading
+
 PROTOCOL_VERSION = 1
 FACTS = ("sample_rate", "receptive_field", "weight_count", "channels", "loudness", "breakpoints")
 DEFAULT_CAPABILITIES = {
@@ -17,6 +19,7 @@ DEFAULT_CAPABILITIES = {
     "unsupported_features": [],
     "initial_state": "silent",
     "numerics": "exact",
+    "approximations": [],
     "reports": [],
     "max_block": None,
     "stateful": True,
@@ -49,6 +52,11 @@ def normalise_capabilities(declared: dict | None) -> dict:
     caps.update(declared or {})
     if caps["features"] != "all":
         caps["features"] = sorted(set(caps["features"]))
+    caps["approximations"] = sorted(set(caps["approximations"] or ()))
+    try:  # named approximations only (spec section 21): the reference must be able to compute them
+        Reading(approximations=caps["approximations"])
+    except (ValueError, TypeError) as exc:
+        raise ImplementationError(f"capabilities: approximations: {exc}") from None
     return caps
 
 

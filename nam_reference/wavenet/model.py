@@ -8,6 +8,7 @@ import dataclasses
 import numpy as np
 
 from ..envelope import ModelSpec
+from ..readings import EXACT, Reading
 from .config import ArrayConfig, PostHeadConfig, parse_array, parse_post_head, slim_index, slim_restrictions
 
 
@@ -123,18 +124,18 @@ class WaveNetConfig:
             slim[a] = dataclasses.replace(slim[a], input_size=input_size, head_size=head_size)
         return dataclasses.replace(self, arrays=tuple(slim))
 
-    def build(self, weights: np.ndarray, dtype):
+    def build(self, weights: np.ndarray, dtype, reading: Reading = EXACT):
         from .network import WaveNetNetwork
 
-        return WaveNetNetwork(self, weights, dtype)
+        return WaveNetNetwork(self, weights, dtype, reading)
 
-    def build_widths(self, weights: np.ndarray, dtype, widths: tuple[int, ...]):
+    def build_widths(self, weights: np.ndarray, dtype, widths: tuple[int, ...], reading: Reading = EXACT):
         """The slim model with residual widths `widths` ([WN-SLIM-8])."""
         from .network import WaveNetNetwork
         from .slimming import slice_weights
 
         slim = self.sliced(widths)
-        return WaveNetNetwork(slim, slice_weights(self, slim, weights), dtype)
+        return WaveNetNetwork(slim, slice_weights(self, slim, weights), dtype, reading)
 
 def parse_config(config: dict, ctx) -> WaveNetConfig | None:
     if not ctx.at_most_one_weight_each(sum(len(raw["dilations"]) for raw in config["layers"]), "layers"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..conv import Conv, WeightReader
+from ..readings import EXACT, Reading
 from .config import ArrayConfig, LayerConfig
 from .model import WaveNetConfig
 
@@ -26,7 +27,8 @@ class FiLM:
 class Layer:
     """One layer: returns the residual output x' and the head contribution h ([WN-LAYER-4])."""
 
-    def __init__(self, arr: ArrayConfig, layer: LayerConfig, tensors: dict, prefix: str, dtype):
+    def __init__(self, arr: ArrayConfig, layer: LayerConfig, tensors: dict, prefix: str, dtype,
+                 reading: Reading = EXACT):
         C, B, S = arr.channels, arr.bottleneck, arr.condition_size
 
         def conv(name, c_in, groups=1, dilation=1, bias=True):
@@ -41,8 +43,11 @@ class Layer:
         self.films = {slot: FiLM(conv(f"film.{slot}", S, film.groups), arr.film_width(slot, layer), film.shift)
                       for slot, film in arr.films}
         self.gating, self.bottleneck = layer.gating, B
-        self.primary = layer.activation.bind(dtype)
-        self.secondary = layer.secondary.bind(dtype) if layer.secondary else None
+        self.primary = layer.activation.bind(dtype, reading)
+        self.secondary = layer.secondary.bind(dtype, reading) if layer.secondary else None
+        if reading.speaks("DIV-5") and layer.gating != "blended":  # [DIALECT-2]
+            self.films.pop("layer1x1_post", None)
+        self.keeps_input = reading.speaks("DIV-4")  # [DIALECT-2]: without layer1x1, x' = x
         self.one = dtype(1)
 
     def film(self, slot: str, x: np.ndarray, c: np.ndarray) -> np.ndarray:
@@ -73,6 +78,8 @@ class Layer:
         if self.layer1x1 is not None:  # [WN-LAYER-6]: the FiLM applies in every gating mode
             x_next = self.film("layer1x1_post", self.layer1x1(a), c)
             x_next += x
+        elif self.keeps_input:
+            x_next = x
         else:  # [WN-LAYER-7]
             x_next = x + a
         h = self.film("head1x1_post", self.head1x1(a), c) if self.head1x1 is not None else a  # [WN-LAYER-8]
@@ -80,12 +87,13 @@ class Layer:
 
 
 class LayerArray:
-    def __init__(self, arr: ArrayConfig, index: int, tensors: dict, dtype):
+    def __init__(self, arr: ArrayConfig, index: int, tensors: dict, dtype, reading: Reading = EXACT):
         p = f"{index}."
         self.rechannel = Conv(tensors[p + "rechannel.w"], None, arr.input_size, dtype=dtype)  # [WN-FWD-1]
-        self.layers = [Layer(arr, layer, tensors, f"{p}{l}.", dtype) for l, layer in enumerate(arr.layers)]
+        self.layers = [Layer(arr, layer, tensors, f"{p}{l}.", dtype, reading) for l, layer in enumerate(arr.layers)]
+        dilation = 1 if reading.speaks("DIV-6") else arr.head_dilation  # [DIALECT-3]: the trainer drops the key
         self.head = Conv(tensors[p + "head.w"], tensors.get(p + "head.b"), arr.head_path_width,
-                         dilation=arr.head_dilation, dtype=dtype)  # [WN-FWD-3]
+                         dilation=dilation, dtype=dtype)  # [WN-FWD-3]
         self.head_path_width = arr.head_path_width
         # Without FiLM on the condition path, every layer's mixin term is W_mixin @ c: one product of the
         # layers' stacked dense (Z_l × S) matrices gives them all; mixin_rows[l] are layer l's rows.
@@ -117,19 +125,19 @@ class LayerArray:
 
 
 class WaveNetNetwork:
-    def __init__(self, cfg: WaveNetConfig, weights: np.ndarray, dtype):
+    def __init__(self, cfg: WaveNetConfig, weights: np.ndarray, dtype, reading: Reading = EXACT):
         reader = WeightReader(weights)
         tensors = {t.name: reader.take(*t.shape) for t in cfg.layout()}
         reader.finish()
-        self.arrays = [LayerArray(arr, a, tensors, dtype) for a, arr in enumerate(cfg.arrays)]
+        self.arrays = [LayerArray(arr, a, tensors, dtype, reading) for a, arr in enumerate(cfg.arrays)]
         self.head_scale = dtype(tensors["head_scale"])  # the last weight ([WN-3])
         self.post = []
         if cfg.post_head:
-            act = cfg.post_head.activation.bind(dtype)
+            act = cfg.post_head.activation.bind(dtype, reading)
             for i, (c_in, _) in enumerate(cfg.post_head.widths(cfg.arrays[-1].head_size)):
                 self.post.append((act, Conv(tensors[f"post.{i}.w"], tensors[f"post.{i}.b"], c_in, dtype=dtype)))
         cond = cfg.condition
-        self.condition = cond.config.build(cond.weights, dtype) if cond else None
+        self.condition = cond.config.build(cond.weights, dtype, reading) if cond else None
         self.in_channels, self.out_channels = cfg.in_channels, cfg.out_channels
 
     def new_state(self):

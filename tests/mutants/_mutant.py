@@ -132,7 +132,7 @@ def resized(document: dict, pointer: str, count: int) -> None:
 def _parsed(path: str):
     try:
         return json.loads(Path(path).read_bytes())
-    except ValueError:
+    except (ValueError, RecursionError):  # a file nested too deep for Python's json ([LIM-1])
         return None
 
 

@@ -4,6 +4,7 @@ field misses dh·(Kh − 1) − (Kh − 1).
 Catalogue: 9 (receptive field miscomputed: a head term forgotten)
 Caught by: agreement
 Run: test_generated.py -k "test_generated_feature_agreement and wavenet.head_dilation"
+Explained: DIV-6
 """
 
 import os

@@ -4,6 +4,7 @@ impulse response plays backwards.
 Catalogue: 18 (Linear tap order)
 Caught by: agreement
 Run: test_agreement.py -k "test_agreement and hand.linear"
+Explained: DIV-1
 """
 
 import os

@@ -4,6 +4,7 @@ for every layer.
 Catalogue: 20 (FiLM and gating detail bugs: layer1x1_post_film only in blended layers)
 Caught by: agreement
 Run: test_agreement.py -k "test_agreement and wavenet.film.layer1x1_post"
+Explained: DIV-5
 """
 
 import os

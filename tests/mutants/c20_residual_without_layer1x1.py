@@ -4,6 +4,7 @@ layer of the array sees the same input.
 Catalogue: 20 (FiLM, gating and residual detail bugs: residual without layer1x1 as in Core)
 Caught by: agreement
 Run: test_agreement.py -k "test_agreement and wavenet.layer1x1_inactive"
+Explained: DIV-4
 """
 
 import os

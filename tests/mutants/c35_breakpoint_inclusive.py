@@ -4,6 +4,7 @@ exactly at a threshold keeps the smaller model (NeuralAudio) instead of the next
 Catalogue: 35 (slimmable/container selection at the breakpoints)
 Caught by: size_selection
 Run: test_slimmable.py -k "test_size_selection and hand.container.default"
+Explained: DIV-17
 """
 
 import os
