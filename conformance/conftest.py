@@ -162,6 +162,7 @@ def pytest_report_header(config):
                      f"{caps['numerics']}, reports {caps['reports'] or 'nothing'}, max block {caps['max_block']}, "
                      f"stateful {caps['stateful']}, set_size {caps['set_size']}"
                      + (f", approximations {', '.join(caps['approximations'])}" if caps.get("approximations") else ""))
+        lines.append(f"unsupported features: {', '.join(caps.get('unsupported_features') or []) or 'none'}")
     lines.append(f"required tier: {header['required_tier']}; tiers "
                  + "; ".join(f"{k} {v}" for k, v in header["tiers"].items())
                  + f"; block tolerance {header['block_tolerance']}")
