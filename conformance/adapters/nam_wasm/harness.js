@@ -135,7 +135,7 @@ const commands = {
   hello() {
     return { protocol: 1, capabilities: CAPABILITIES,
              implementation: { name: "@opendaw/nam-wasm", version, language: "C++ (WebAssembly, Node " +
-                               process.versions.node + ")", homepage: "https://www.npmjs.com/package/@opendaw/nam-wasm" } };
+                               process.versions.node + ")" } };
   },
 
   load(request) {
