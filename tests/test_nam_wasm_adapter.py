@@ -68,7 +68,7 @@ def test_capabilities_declare_what_the_engine_lacks(harness):
     caps = harness.call("hello", protocol=1)["capabilities"]
     assert caps["numerics"] == "approximate" and caps["approximations"] == ["namcore.fast_tanh"]
     assert caps["set_size"] is False and caps["reports"] == ["loudness"] and caps["max_block"] is None
-    assert caps["unsupported_features"] == ["env.multichannel", "wavenet.head_dilation"]
+    assert caps["unsupported_features"] == ["arch.sequential", "env.multichannel", "wavenet.head_dilation"]
 
 
 def test_a_refusal_is_rejected_with_the_engines_message(harness):

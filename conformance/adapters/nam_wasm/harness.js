@@ -16,8 +16,9 @@ const { version } = JSON.parse(fs.readFileSync(path.join(dist, "..", "package.js
 
 const CAPABILITIES = {
   features: "all",
-  // The C API passes one input and one output channel; 0.5.3 does not know head_dilation and ignores it.
-  unsupported_features: ["env.multichannel", "wavenet.head_dilation"],
+  // The C API passes one input and one output channel; 0.5.3 does not know head_dilation (it ignores
+  // the key) nor Sequential (it refuses the architecture).
+  unsupported_features: ["arch.sequential", "env.multichannel", "wavenet.head_dilation"],
   initial_state: "silent",        // Core prewarms on load and reset ([DIV-2])
   numerics: "approximate",        // fast tanh is always on in this build ([DIV-30])
   approximations: ["namcore.fast_tanh"],
