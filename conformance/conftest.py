@@ -30,6 +30,9 @@ from conformance.outcomes import BLOCKED, NOT_APPLICABLE, LoadFailed, NotSupport
 from conformance.report import RECORD_KEY, TERMINAL_WIDTH, Collector
 from conformance.session import Session
 from generators import profiles
+from nam_reference import schema
+from nam_reference.features import registry
+from nam_reference.resources import ResourceError
 
 # The same examples for the same seed on every machine, whatever order the tests run in. The
 # adapters left out are scripts run as programs, and the trainer's, loaded (when chosen) at the start.
@@ -70,6 +73,7 @@ def pytest_configure(config):
     if config.getoption("--impl") is None:
         raise pytest.UsageError("the conformance suite needs --impl (or NAM_CONFORMANCE_IMPL): "
                                 "reference, an adapter .py file, package.module:factory, an executable or cmd:TEMPLATE")
+    _check_packaged_data()
     try:
         config._nam_expectations = (expectations_file.load(config.getoption("--expectations"))
                                     if config.getoption("--expectations") else [])
@@ -107,6 +111,15 @@ def pytest_unconfigure(config):
     known = getattr(config, "_nam_known_failures", None)
     if known:
         shutil.rmtree(known, ignore_errors=True)
+
+
+def _check_packaged_data() -> None:
+    """Read what the suite takes from the package now: a missing or unreadable file (or an empty corpus)
+    is a broken installation, reported as an internal error naming it before any check runs."""
+    try:
+        schema.schema(), registry(), case_sources.fixture_cases(), case_sources.invalid_cases()
+    except ResourceError as exc:
+        pytest.exit(f"internal error: {exc}", returncode=3)
 
 
 @functools.lru_cache(maxsize=None)

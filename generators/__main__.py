@@ -25,10 +25,13 @@ def main(argv=None) -> int:
             parser.error("--count must be >= 0")
         print(coverage_table(emit(args.seed, args.count, args.out)))
     else:
-        from .fixtures import FIXTURES, build
+        from nam_reference import resources
 
-        entries = build(args.out or FIXTURES)
-        print(f"{len(entries)} cases written to {(args.out or FIXTURES) / 'cases'}")
+        from .fixtures import build
+
+        out = args.out or resources.fixtures_dir()
+        entries = build(out)
+        print(f"{len(entries)} cases written to {out / 'cases'}")
     return 0
 
 

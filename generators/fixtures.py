@@ -36,7 +36,6 @@ from .plan import SEQUENTIAL, WIDE_CONDITION
 from .source import RandomSource
 from .wavenet import FILM_SLOTS
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 INPUT_LENGTH = 2048
 ATTEMPTS = 200
 # A second case at this size, for a model that has sizes: a slimmable WaveNet and a container at their
@@ -251,7 +250,7 @@ def realistic_documents() -> dict[str, tuple[dict, int, str]]:
     return out
 
 
-def build(out: Path = FIXTURES) -> list[dict]:
+def build(out: Path) -> list[dict]:
     """Write every case under out/cases/ and out/MANIFEST.json; returns the manifest entries."""
     built: dict[str, dict[str, bytes]] = {}
 

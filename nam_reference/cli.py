@@ -18,6 +18,7 @@ import numpy as np
 from . import SPEC_VERSION, __version__, audio
 from .model import Model
 from .problems import InvalidModelError, NonFiniteOutputError
+from .resources import ResourceError
 from .validation import check
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -46,6 +47,9 @@ def main(argv=None) -> int:
     except NonFiniteOutputError as exc:  # a valid model that overflows on this input ([NUM-10])
         _fail(f"{getattr(args, 'model', '')}: {exc}")
         return EXIT_INVALID
+    except ResourceError as exc:  # the installation's fault, never the user's file
+        _fail(f"internal error: {exc}")
+        return EXIT_INTERNAL
     except KeyboardInterrupt:
         _fail("interrupted")
         return 130

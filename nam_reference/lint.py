@@ -28,6 +28,7 @@ from . import SPEC_VERSION, cli, jsonfile, loudness
 from .envelope import ModelSpec
 from .model import Model, _all_models
 from .problems import ERROR, WARNING, InvalidModelError, NonFiniteOutputError, Report
+from .resources import ResourceError
 from .validation import check
 
 INFO = "info"
@@ -78,6 +79,8 @@ def check_file(path: str, stimulus: np.ndarray | None = None) -> FileResult:
         report, spec = check(path)
     except OSError as exc:
         return FileResult(path, None, [Finding(path, "", "", ERROR, f"cannot read: {exc.strerror or exc}")], [])
+    except ResourceError:  # a broken installation, not this file: nam-ref stops with an internal error
+        raise
     except Exception as exc:  # a bug here must not stop a run over thousands of files
         return _crashed(path, exc)
     findings = [Finding(p.file, p.path, p.clause, p.severity, p.message) for p in report.problems]

@@ -1,0 +1,91 @@
+"""The package as installed: its data found through nam_reference.resources, and a broken installation
+reported as an internal error naming the missing file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+PYTHON = sys.executable
+SMALL_MODEL = ROOT / "fixtures" / "cases" / "hand.linear" / "model.nam"
+SUITE = [PYTHON, "-m", "pytest", str(ROOT / "conformance"), "--impl=reference", "-p", "no:cacheprovider",
+         "-k", "test_valid_file_loads"]
+
+
+def run(command: list[str], cwd: Path, **env) -> subprocess.CompletedProcess:
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "HYPOTHESIS_PROFILE": "ci", **env})
+
+
+def data_copy(tmp_path: Path) -> Path:
+    """A copy of the package's data folders, for NAM_CONFORMANCE_DATA."""
+    root = tmp_path / "data"
+    for name in ("spec", "fixtures"):
+        shutil.copytree(ROOT / name, root / name)
+    return root
+
+
+# A broken installation.
+
+@pytest.mark.slow
+@pytest.mark.parametrize("hidden", ["spec/nam.schema.json", "spec/features.txt", "fixtures/MANIFEST.json",
+                                    "fixtures/invalid/INDEX.json", "fixtures/invalid/json.utf8.utf16.nam",
+                                    "fixtures/cases/hand.linear/model.nam"])
+def test_a_missing_packaged_file_stops_the_suite_with_an_internal_error(tmp_path, hidden):
+    data = data_copy(tmp_path)
+    (data / hidden).unlink()
+    done = run(SUITE, tmp_path,
+               NAM_CONFORMANCE_DATA=str(data))
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert f"internal error: {data / hidden}: a file the package ships is missing" in done.stderr
+
+
+@pytest.mark.slow
+def test_an_empty_fixture_manifest_is_an_internal_error_not_an_empty_run(tmp_path):
+    data = data_copy(tmp_path)
+    (data / "fixtures" / "MANIFEST.json").write_text('{"cases": []}')
+    done = run(SUITE, tmp_path,
+               NAM_CONFORMANCE_DATA=str(data))
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert "MANIFEST.json: the packaged index lists no files" in done.stderr
+
+
+@pytest.mark.parametrize("command", ["validate", "info", "check"])
+def test_nam_ref_blames_the_installation_not_the_users_file(tmp_path, command):
+    data = data_copy(tmp_path)
+    (data / "spec" / "nam.schema.json").unlink()
+    model = shutil.copy(SMALL_MODEL, tmp_path / "small.nam")
+    done = run([PYTHON, "-m", "nam_reference.cli", command, str(model)], tmp_path, NAM_CONFORMANCE_DATA=str(data))
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert done.stderr.strip() == (f"nam-ref: internal error: {data / 'spec' / 'nam.schema.json'}: "
+                                   "a file the package ships is missing (reinstall nam-conformance)")
+
+
+def test_the_data_is_found_in_a_zipped_package(tmp_path):
+    """Imported from a zip archive, the package reads its schema from it and hands the suite's corpora
+    to adapters as real files."""
+    archive = tmp_path / "nam_reference.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for path in sorted((ROOT / "nam_reference").rglob("*.py")):
+            z.write(path, path.relative_to(ROOT).as_posix())
+        for name in ("spec", "fixtures"):
+            for path in sorted((ROOT / name).rglob("*")):
+                if path.is_file():
+                    z.write(path, f"nam_reference/_data/{path.relative_to(ROOT).as_posix()}")
+    script = (f"import sys; sys.path.insert(0, {str(archive)!r})\n"
+              "import nam_reference\nfrom nam_reference import resources\n"
+              "assert nam_reference.__file__.startswith(sys.path[0]), nam_reference.__file__\n"
+              f"print(nam_reference.validate({str(SMALL_MODEL)!r}).ok)\n"
+              "print(resources.fixture_file('cases', 'hand.linear', 'model.nam').read_bytes() == "
+              f"open({str(SMALL_MODEL)!r}, 'rb').read())\n")
+    done = run([PYTHON, "-c", script], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True"]
