@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 import nam_reference
-from conformance import SUITE_VERSION
+from conformance import SUITE_VERSION, pytest_plugin
 from conformance import cases as case_sources
 from conformance import expectations as expectations_file
 from conformance.adapters import PROTOCOL_VERSION, ImplementationError, NotApplicable, resolve
@@ -41,26 +41,11 @@ profiles.preload("nam_reference", "generators", "conformance",
                        "conformance.adapters.render_tool", "conformance.adapters.trainer"))
 
 
-def pytest_addoption(parser):
-    group = parser.getgroup("nam-conformance")
-    group.addoption("--impl", default=os.environ.get("NAM_CONFORMANCE_IMPL"),
-                    help="implementation under test: reference, path/to/adapter.py, package.module:factory, "
-                         "an executable speaking JSON lines, or cmd:TEMPLATE (env NAM_CONFORMANCE_IMPL)")
-    group.addoption("--capabilities", default=None, help="JSON file declaring capabilities (required for cmd:)")
-    group.addoption("--expectations", default=None,
-                    help="TOML file of known failures by test id, or a shipped profile by name "
-                         "(namcore-0.5, trainer)")
-    group.addoption("--call-timeout", type=float, default=120.0, help="seconds allowed per adapter call")
-    group.addoption("--models", action="append", default=[],
-                    help="a folder of extra .nam files to check against the reference (repeatable)")
-    group.addoption("--report-json", default=None, help="write the JSON report here")
-    group.addoption("--report-md", default=None, help="write the Markdown matrix, verdict and timings here")
-    group.addoption("--save-failures", default=None,
-                    help=f"write each shrunk failing generated case here as a case folder (default {DEFAULT_SAVE_FOLDER})")
-    group.addoption("--rerun-case", action="append", default=[], metavar="FOLDER",
-                    help="run only the saved failing case (or fixture case) in FOLDER against the implementation "
-                         "(repeatable)")
-    group.addoption("--plots", default=None, help="write a PNG for each numerical failure here (needs matplotlib)")
+def pytest_addoption(parser, pluginmanager):
+    # The installed package's entry point has registered the options already; a checkout used
+    # without installing it has not.
+    if not pluginmanager.is_registered(pytest_plugin):
+        pytest_plugin.pytest_addoption(parser)
 
 
 @pytest.hookimpl(tryfirst=True)  # before Hypothesis's plugin reads the seed

@@ -88,6 +88,9 @@ def load(name_or_path: str, _seen: tuple = ()) -> list[Expectation]:
 
 
 def normalise_id(nodeid: str) -> str:
-    """Test ids are reported relative to the conformance folder, whatever the rootdir."""
+    """Test ids are reported from the conformance folder on (`conformance/test_x.py::...`), whatever the
+    rootdir; `pytest --pyargs conformance` names them from inside it (`test_x.py::...`)."""
     marker = "conformance/"
-    return nodeid[nodeid.index(marker):] if marker in nodeid else nodeid
+    if marker in nodeid:
+        return nodeid[nodeid.index(marker):]
+    return marker + nodeid if nodeid.startswith("test_") else nodeid

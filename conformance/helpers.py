@@ -14,8 +14,8 @@ from nam_reference.readings import applicable_dialects
 
 from .cases import ROOT
 from .metrics import BLOCK_TOLERANCE, compare, max_error
+from .pytest_plugin import DEFAULT_SAVE_FOLDER  # declared beside its option
 
-DEFAULT_SAVE_FOLDER = "nam-conformance-failures"
 
 
 def describe(record: dict, case, check: str, *clauses: str) -> None:

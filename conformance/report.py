@@ -14,6 +14,7 @@ import json
 import re
 import statistics
 
+from conformance.expectations import normalise_id
 from nam_reference import SPEC_VERSION
 from nam_reference.features import registry
 
@@ -74,7 +75,7 @@ class Collector:
             return
         record = dict(next((json.loads(v) for k, v in report.user_properties if k == RECORD_KEY), {}))
         record.setdefault("check", _check_name(report.nodeid))
-        record["id"] = report.nodeid
+        record["id"] = normalise_id(report.nodeid)
         record["status"] = status_of(report, record)
         if record["status"] in (NOT_SUPPORTED, NOT_APPLICABLE, BLOCKED, SKIP, XFAIL):
             record["message"] = skip_reason(report) if record["status"] != XFAIL else str(report.wasxfail)

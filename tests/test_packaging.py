@@ -1,8 +1,12 @@
-"""The package as installed: its data found through nam_reference.resources, and a broken installation
-reported as an internal error naming the missing file."""
+"""The package as installed: its data found through nam_reference.resources, a broken installation
+reported as an internal error naming the missing file, the `nam-conformance` command, and the pytest
+plugin (`pytest --pyargs conformance`, inert for other runs). The wheel itself is built and installed
+into fresh environments by .ci/run."""
 
 from __future__ import annotations
 
+import importlib.metadata
+import json
 import os
 import shutil
 import subprocess
@@ -16,8 +20,6 @@ from conftest import ROOT
 
 PYTHON = sys.executable
 SMALL_MODEL = ROOT / "fixtures" / "cases" / "hand.linear" / "model.nam"
-SUITE = [PYTHON, "-m", "pytest", str(ROOT / "conformance"), "--impl=reference", "-p", "no:cacheprovider",
-         "-k", "test_valid_file_loads"]
 
 
 def run(command: list[str], cwd: Path, **env) -> subprocess.CompletedProcess:
@@ -42,7 +44,7 @@ def data_copy(tmp_path: Path) -> Path:
 def test_a_missing_packaged_file_stops_the_suite_with_an_internal_error(tmp_path, hidden):
     data = data_copy(tmp_path)
     (data / hidden).unlink()
-    done = run(SUITE, tmp_path,
+    done = run([PYTHON, "-m", "conformance", "--impl=reference", "-k", "test_valid_file_loads"], tmp_path,
                NAM_CONFORMANCE_DATA=str(data))
     assert done.returncode == 3, done.stdout + done.stderr
     assert f"internal error: {data / hidden}: a file the package ships is missing" in done.stderr
@@ -52,7 +54,7 @@ def test_a_missing_packaged_file_stops_the_suite_with_an_internal_error(tmp_path
 def test_an_empty_fixture_manifest_is_an_internal_error_not_an_empty_run(tmp_path):
     data = data_copy(tmp_path)
     (data / "fixtures" / "MANIFEST.json").write_text('{"cases": []}')
-    done = run(SUITE, tmp_path,
+    done = run([PYTHON, "-m", "conformance", "--impl=reference", "-k", "test_valid_file_loads"], tmp_path,
                NAM_CONFORMANCE_DATA=str(data))
     assert done.returncode == 3, done.stdout + done.stderr
     assert "MANIFEST.json: the packaged index lists no files" in done.stderr
@@ -89,3 +91,59 @@ def test_the_data_is_found_in_a_zipped_package(tmp_path):
     done = run([PYTHON, "-c", script], tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "True"]
+
+
+# The command and the plugin.
+
+def installed_copy(tmp_path: Path) -> Path:
+    """The packages laid out as a wheel installs them (data in nam_reference/_data, bytecode compiled)."""
+    site = tmp_path / "site"
+    for name in ("nam_reference", "conformance", "generators"):
+        shutil.copytree(ROOT / name, site / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("spec", "fixtures"):
+        shutil.copytree(ROOT / name, site / "nam_reference" / "_data" / name)
+    subprocess.run([PYTHON, "-m", "compileall", "-q", str(site)], check=True)
+    return site
+
+
+@pytest.mark.slow
+def test_nam_conformance_runs_the_installed_suite_and_writes_nothing_beside_it(tmp_path):
+    site = installed_copy(tmp_path)
+    before = sorted(site.rglob("*"))
+    (tmp_path / "run").mkdir()
+    done = run([PYTHON, "-m", "conformance", "--impl=reference", "-k", "test_valid_file_loads and hand.linear",
+                "--report-json", "report.json"], tmp_path / "run", PYTHONPATH=str(site), PYTHONDONTWRITEBYTECODE="")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"rootdir: {site}" in done.stdout
+    assert "VERDICT: CONFORMANT" in done.stdout and "warnings summary" not in done.stdout
+    ids = [r["id"] for r in json.loads((tmp_path / "run" / "report.json").read_text())["results"]]
+    assert ids == ["conformance/test_loading.py::test_valid_file_loads[hand.linear]",
+                   "conformance/test_loading.py::test_valid_file_loads[hand.linear_no_bias]"]
+    assert sorted(site.rglob("*")) == before
+
+
+@pytest.mark.slow
+def test_pyargs_runs_the_installed_suite_as_from_a_checkout(tmp_path):
+    """Header, test ids and expectation matching as with `pytest conformance`, although pytest names the
+    installed package's tests from inside its folder."""
+    (tmp_path / "expected.toml").write_text(
+        '[[expect]]\nid = "conformance/test_loading.py::test_valid_file_loads[hand.linear_no_bias]"\n'
+        'status = "skip"\nreason = "matched under --pyargs"\n')
+    done = run([PYTHON, "-m", "pytest", "--pyargs", "conformance", "--impl=reference", "-p", "no:cacheprovider",
+                "-k", "test_valid_file_loads and hand.linear", "--expectations", "expected.toml",
+                "--report-json", "report.json"], tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    version = importlib.metadata.version("nam-conformance")
+    assert f"nam-conformance {version}: spec" in done.stdout  # the header, with the package's version
+    statuses = {r["id"]: r["status"] for r in json.loads((tmp_path / "report.json").read_text())["results"]}
+    assert statuses == {"conformance/test_loading.py::test_valid_file_loads[hand.linear]": "PASS",
+                        "conformance/test_loading.py::test_valid_file_loads[hand.linear_no_bias]": "SKIP"}
+
+
+def test_the_plugin_leaves_other_test_runs_alone(tmp_path):
+    (tmp_path / "test_other.py").write_text("def test_other():\n    assert True\n")
+    done = run([PYTHON, "-m", "pytest", "-p", "no:cacheprovider", "test_other.py"], tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 passed" in done.stdout and "nam-conformance" not in done.stdout.replace("plugins: nam-conformance", "")
+    helped = run([PYTHON, "-m", "pytest", "-p", "no:cacheprovider", "--help"], tmp_path)
+    assert "--impl=IMPL" in helped.stdout  # the options are registered, and nothing else happens
