@@ -15,10 +15,8 @@ full-size model's ([CONT-9]), an LSTM whose stored state is not at rest ([STATE-
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
 import dataclasses
 import json
-import multiprocessing
 import os
 import sys
 
@@ -271,6 +269,9 @@ def check_files(paths: list[str], stimulus: np.ndarray | None = None, jobs: int 
             if progress:
                 progress(i + 1, len(paths))
         return results
+    import concurrent.futures  # here: a start of nam-ref need not pay for process pools
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")  # fork is unsafe with threads
     with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,

@@ -6,8 +6,6 @@ import functools
 import itertools
 import json
 
-import jsonschema
-
 from . import resources
 from .problems import Report, pointer
 
@@ -22,7 +20,9 @@ def schema() -> dict:
 
 
 @functools.lru_cache(maxsize=None)
-def _validator() -> jsonschema.Draft202012Validator:
+def _validator():
+    import jsonschema  # on first use: `nam-ref --help` needs none of it
+
     return jsonschema.Draft202012Validator(schema())
 
 
