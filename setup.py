@@ -19,7 +19,7 @@ class BuildWithData(build_py):
         for name in DATA_FOLDERS:
             target = Path(self.build_lib, "nam_reference", "_data", name)
             shutil.rmtree(target, ignore_errors=True)
-            shutil.copytree(name, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            shutil.copytree(Path(__file__).parent / name, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
 
 
 setup(cmdclass={"build_py": BuildWithData})
