@@ -47,9 +47,9 @@ def measure(repeats: int) -> dict[str, dict]:
                 times[name].append(time.perf_counter() - start)
                 if done.returncode != 0:
                     raise SystemExit(f"{name} failed ({done.returncode}): {done.stderr.decode(errors='replace')}")
-    peer = min(times["python -c pass"])
-    return {name: {"best_s": min(t), "median_s": sorted(t)[len(t) // 2], "ratio_to_python": min(t) / peer}
-            for name, t in times.items()}
+    python, numpy = min(times["python -c pass"]), min(times["python -c 'import numpy'"])
+    return {name: {"best_s": min(t), "median_s": sorted(t)[len(t) // 2], "ratio_to_python": min(t) / python,
+                   "ratio_to_numpy": min(t) / numpy} for name, t in times.items()}
 
 
 def main(argv=None) -> int:
@@ -62,12 +62,13 @@ def main(argv=None) -> int:
     if args.json:
         print(json.dumps(results, indent=1))
         return 0
-    print(f"best and median wall time of {args.repeats} runs; ratio: best / best of `python -c pass`")
+    print(f"best and median wall time of {args.repeats} runs; ratios: best / best of `python -c pass`, "
+          "of NumPy's import")
     width = max(map(len, results))
     for name, r in results.items():
         target = f"  (target {TARGET_S} s)" if name.startswith("nam-ref") and "version" not in name else ""
         print(f"{name.ljust(width)}  {r['best_s']:.3f} s  median {r['median_s']:.3f} s  "
-              f"× {r['ratio_to_python']:.1f}{target}")
+              f"× {r['ratio_to_python']:.1f}  × {r['ratio_to_numpy']:.1f}{target}")
     return 0
 
 
