@@ -147,3 +147,13 @@ def test_the_plugin_leaves_other_test_runs_alone(tmp_path):
     assert "1 passed" in done.stdout and "nam-conformance" not in done.stdout.replace("plugins: nam-conformance", "")
     helped = run([PYTHON, "-m", "pytest", "-p", "no:cacheprovider", "--help"], tmp_path)
     assert "--impl=IMPL" in helped.stdout  # the options are registered, and nothing else happens
+
+
+@pytest.mark.parametrize("autoload", ["", "1"])
+def test_the_suite_runs_from_the_checkout_with_or_without_the_installed_plugin(autoload):
+    """With the entry point loaded, conftest.py leaves the options to it (no duplicates); with plugin
+    autoloading off, it declares them itself."""
+    done = run([PYTHON, "-m", "pytest", "conformance", "--impl=reference", "-p", "no:cacheprovider",
+                "-k", "test_valid_file_loads and hand.linear"], ROOT, PYTEST_DISABLE_PLUGIN_AUTOLOAD=autoload)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "2 passed" in done.stdout
