@@ -95,15 +95,28 @@ def test_the_data_is_found_in_a_zipped_package(tmp_path):
 
 # The command and the plugin.
 
-def installed_copy(tmp_path: Path) -> Path:
+def installed_copy(tmp_path: Path, compiled: bool = True) -> Path:
     """The packages laid out as a wheel installs them (data in nam_reference/_data, bytecode compiled)."""
     site = tmp_path / "site"
     for name in ("nam_reference", "conformance", "generators"):
         shutil.copytree(ROOT / name, site / name, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("spec", "fixtures"):
         shutil.copytree(ROOT / name, site / "nam_reference" / "_data" / name)
-    subprocess.run([PYTHON, "-m", "compileall", "-q", str(site)], check=True)
+    if compiled:
+        subprocess.run([PYTHON, "-m", "compileall", "-q", str(site)], check=True)
     return site
+
+
+def test_an_installation_reads_its_own_files_not_a_checkouts(tmp_path):
+    site = installed_copy(tmp_path, compiled=False)
+    script = ("from nam_reference import resources\n"
+              "print(resources.spec_file('nam-format.md'), resources.fixture_file('MANIFEST.json'), "
+              "resources.expectations_dir() / 'trainer.toml', resources.adapters_dir() / 'render_tool.json')")
+    done = run([PYTHON, "-c", script], tmp_path, PYTHONPATH=str(site))
+    assert done.returncode == 0, done.stderr
+    assert [Path(p) for p in done.stdout.split()] == [
+        site / "nam_reference/_data/spec/nam-format.md", site / "nam_reference/_data/fixtures/MANIFEST.json",
+        site / "conformance/expectations/trainer.toml", site / "conformance/adapters/render_tool.json"]
 
 
 @pytest.mark.slow
