@@ -73,6 +73,8 @@ def usable_metadata(metadata):
     not an object ([META-1])."""
     if not isinstance(metadata, dict):
         return None
+    import jsonschema
+
     known = schema()["$defs"]["metadata"]["properties"]
     return {k: (v if k not in known or jsonschema.Draft202012Validator(known[k]).is_valid(v) else None)
             for k, v in metadata.items()}
