@@ -95,6 +95,21 @@ def standard_signal(n: int, seed: int = 7) -> np.ndarray:
     return np.clip(x, -0.9, 0.9).astype(np.float32)
 
 
+def extended(x: np.ndarray, n: int) -> np.ndarray:
+    """The first n samples of a (channels × m) input, continued with the standard signal when m < n."""
+    if x.shape[1] >= n:
+        return x[:, :n]
+    more = np.tile(standard_signal(n - x.shape[1]), (x.shape[0], 1))
+    return np.concatenate([x, more], axis=1)
+
+
+def dense_signal(channels: int, n: int, seed: int = 3) -> np.ndarray:
+    """Noise whose every sample is at least 0.1 away from zero: a sample lost, repeated or read from the
+    wrong place always shows in the output."""
+    rng = np.random.default_rng(seed)
+    return (rng.choice([-1.0, 1.0], (channels, n)) * rng.uniform(0.1, 0.9, (channels, n))).astype(np.float32)
+
+
 def fixture_cases() -> list[Case]:
     """The fixture corpus (fixtures/MANIFEST.json); each entry's folder holds case.json."""
     manifest = FIXTURES / "MANIFEST.json"

@@ -43,6 +43,12 @@ class ImplementationError(Exception):
     """The implementation misbehaved: crash, hang, protocol violation, wrong length, NaN."""
 
 
+class ReportedError(ImplementationError):
+    """The implementation itself reported an error for a request (status `error`, an exception raised
+    by a plugin, a render command exiting with a status): an explicit refusal, which a crash, a hang, a
+    wrong length or non-finite output is not."""
+
+
 class NotApplicable(Exception):
     """This adapter mode cannot take part in a check (e.g. a render command has no state)."""
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import ImplementationError, NotApplicable, Rejected, normalise_capabilities
+from . import ImplementationError, NotApplicable, Rejected, ReportedError, normalise_capabilities
 from .base import Handle, Implementation, checked_output
 
 PLACEHOLDERS = ("model", "input", "output", "block", "size", "format")
@@ -54,7 +54,8 @@ class CommandImplementation(Implementation):
             raise Rejected(f"exit status {done.returncode}: {stderr}")
         if done.returncode != 0:
             target.unlink(missing_ok=True)
-            raise ImplementationError(f"the render command died (status {done.returncode}): {stderr}")
+            died = ImplementationError if done.returncode < 0 else ReportedError  # killed by a signal: a crash
+            raise died(f"the render command died (status {done.returncode}): {stderr}")
         if not target.exists():
             raise ImplementationError("the render command wrote no output file")
         y = np.fromfile(target, dtype="<f4")

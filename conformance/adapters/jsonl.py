@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import PROTOCOL_VERSION, ImplementationError, Rejected, Unsupported, normalise_capabilities
+from . import PROTOCOL_VERSION, ImplementationError, Rejected, ReportedError, Unsupported, normalise_capabilities
 from .base import Handle, Implementation, checked_output
 
 
@@ -107,7 +107,7 @@ class JsonLinesImplementation(Implementation):
         if status == "unsupported":
             raise Unsupported(str(reply.get("feature", "?")), message)
         if status == "error":
-            raise ImplementationError(f"{cmd}: {message or 'error'}")
+            raise ReportedError(f"{cmd}: {message or 'error'}")
         self._kill()
         raise ImplementationError(f"{cmd}: unknown status {status!r}")
 

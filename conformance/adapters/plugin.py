@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import ImplementationError, Rejected, Unsupported, normalise_capabilities
+from . import ImplementationError, Rejected, ReportedError, Unsupported, normalise_capabilities
 from .base import Handle, Implementation, checked_output, split
 
 
@@ -61,8 +61,8 @@ class PluginHandle(Handle):
             return getattr(self.loaded, what)(*args)
         except (Rejected, Unsupported, ImplementationError):
             raise
-        except Exception as exc:
-            raise ImplementationError(f"{what} raised {type(exc).__name__}: {exc}") from None
+        except Exception as exc:  # the adapter's own exception: it reported the error
+            raise ReportedError(f"{what} raised {type(exc).__name__}: {exc}") from None
 
     def info(self) -> dict:
         info = self._call("info")
