@@ -100,7 +100,7 @@ def test_every_mutant_is_well_formed():
     """Every mutant names a catalogue entry, known checks and a selection of existing test files."""
     known = {"loading", "rejection", "fail_closed", "weight_count", "reported_facts", "receptive_field",
              "causality", "block_invariance", "max_block", "agreement", "initial_state", "reset", "independence",
-             "size_selection", "equivalent_forms", "output_scaling"}
+             "size_selection", "equivalent_forms", "output_scaling", "long_signal"}
     assert len(MUTANT_LIST) >= 30
     for mutant in MUTANT_LIST:
         assert re.fullmatch(r"(\d+|L) \(.+\)", mutant.catalogue), f"{mutant.name}: catalogue {mutant.catalogue!r}"
