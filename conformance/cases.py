@@ -95,6 +95,25 @@ def standard_signal(n: int, seed: int = 7) -> np.ndarray:
     return np.clip(x, -0.9, 0.9).astype(np.float32)
 
 
+def run_cost(case: Case) -> float:
+    """A rough cost of running a case: its weights, an LSTM's many times (it steps sample by sample)."""
+    return case.model.weight_count * (50 if "arch.lstm" in case.features else 1) + (1 if case.size is not None else 0)
+
+
+def covering(cases: list[Case], tags) -> list[Case]:
+    """A few cases that between them show every tag of `tags` any case shows: greedily the case showing
+    most tags not yet shown, the cheapest among equals."""
+    left, chosen = set(tags), []
+    pool = sorted(cases, key=run_cost)
+    while left:
+        best = max(pool, key=lambda c: len(left & c.features), default=None)
+        if best is None or not left & best.features:
+            break
+        chosen.append(best)
+        left -= best.features
+    return chosen
+
+
 def extended(x: np.ndarray, n: int) -> np.ndarray:
     """The first n samples of a (channels × m) input, continued with the standard signal when m < n."""
     if x.shape[1] >= n:

@@ -5,7 +5,7 @@ run ([STREAM-2], [STATE-6]). Real hosts stream for hours and offline renders han
 one block; fixture inputs are 2048 samples, which no ring buffer ever wraps in.
 
 The check runs on a few cases that between them show every architecture and every feature with a
-history of its own (chosen from the fixtures, cheapest first), so its cost stays bounded."""
+history of its own (conformance.cases.covering), so its cost stays bounded."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import functools
 import numpy as np
 import pytest
 
-from conformance.cases import extended
+from conformance.cases import covering, extended
 from conformance.conftest import valid_cases
 from conformance.helpers import assert_agrees, describe
 
@@ -27,27 +27,9 @@ STATEFUL = ("arch.linear", "arch.convnet", "arch.lstm", "arch.wavenet", "arch.co
             "wavenet.head_dilation", "wavenet.post_head", "wavenet.slimmable", "env.multichannel")
 
 
-def _cost(case) -> float:
-    lstm = "arch.lstm" in case.features  # stepped sample by sample
-    return case.model.weight_count * (50 if lstm else 1) + (1 if case.size is not None else 0)
-
-
-def long_signal_cases(cases) -> list:
-    """A small set of cases covering STATEFUL: greedily the case showing most uncovered tags, cheapest first."""
-    left, chosen = set(STATEFUL), []
-    pool = sorted(cases, key=_cost)
-    while left:
-        best = max(pool, key=lambda c: len(left & c.features), default=None)
-        if best is None or not left & best.features:
-            break
-        chosen.append(best)
-        left -= best.features
-    return chosen
-
-
 def pytest_generate_tests(metafunc):
     if "long_case" in metafunc.fixturenames:
-        chosen = long_signal_cases([c for c in valid_cases(metafunc.config) if c.expected_path is not None])
+        chosen = covering([c for c in valid_cases(metafunc.config) if c.expected_path is not None], STATEFUL)
         metafunc.parametrize("long_case", chosen, ids=[c.id for c in chosen])
 
 
