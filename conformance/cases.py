@@ -129,13 +129,14 @@ def dense_signal(channels: int, n: int, seed: int = 3) -> np.ndarray:
     return (rng.choice([-1.0, 1.0], (channels, n)) * rng.uniform(0.1, 0.9, (channels, n))).astype(np.float32)
 
 
-def fixture_cases() -> list[Case]:
-    """The fixture corpus (fixtures/MANIFEST.json); each entry's folder holds case.json."""
+def fixture_cases(group: str = "cases") -> list[Case]:
+    """The fixture corpus (fixtures/MANIFEST.json); each entry's folder holds case.json. The group
+    "near_miss" lists the near misses of popular shapes, which only the near-miss check runs."""
     manifest = FIXTURES / "MANIFEST.json"
     if not manifest.is_file():
         return []
     entries = json.loads(manifest.read_text(encoding="utf-8"))
-    entries = entries.get("cases", entries) if isinstance(entries, dict) else entries
+    entries = entries.get(group, []) if isinstance(entries, dict) else entries if group == "cases" else []
     cases = []
     for entry in entries:
         folder = FIXTURES / entry["path"] if "path" in entry else FIXTURES / "cases" / entry["id"]
