@@ -24,7 +24,8 @@ PATTERN = (4096, 1, 333, 20_000, 64, 7, 65_536, 2, 3000, 16_411)  # cycled; 2000
 # Features with a history or a state of their own, each shown by at least one chosen case.
 STATEFUL = ("arch.linear", "arch.convnet", "arch.lstm", "arch.wavenet", "arch.container", "lstm.multilayer",
             "container.packed", "wavenet.condition_dsp", "wavenet.multi_array", "wavenet.head_kernel",
-            "wavenet.head_dilation", "wavenet.post_head", "wavenet.slimmable", "env.multichannel")
+            "wavenet.head_dilation", "wavenet.post_head", "wavenet.slimmable", "env.multichannel", "arch.sequential",
+            "sequential.nested")
 
 
 def pytest_generate_tests(metafunc):
