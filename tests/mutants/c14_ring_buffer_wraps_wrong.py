@@ -4,7 +4,7 @@ sample stale. Fixture inputs (2048 samples) never wrap it.
 
 Catalogue: 14 (ring-buffer wrap and short-block bugs)
 Caught by: long_signal
-Run: test_long_signal.py -k "env.multichannel"
+Run: test_long_signal.py
 """
 
 import os

@@ -5,7 +5,7 @@ one block.
 
 Catalogue: 15 (blocks larger than the declared maximum)
 Caught by: long_signal
-Run: test_long_signal.py -k "env.multichannel"
+Run: test_long_signal.py
 """
 
 import os
