@@ -20,9 +20,10 @@ def test_near_miss_agreement(session, near_case, record):
     case = near_case
     describe(record, case, "agreement", *case.clauses)
     session.require(case.features, set_size=case.size is not None)
-    expected = case.reference(initial_state=session.initial_state)
+    expected = case.reference(initial_state=session.initial_state, reading=session.reading)
     with session.loaded(case.model_path, case.size) as model:
         y = model.render(case.input)
         record["timings"] = model.timings
     assert_agrees(session, record, y, expected, what="output", clause="NUM-5", sample_rate=case.model.sample_rate,
-                  plot_name=f"near-miss-{case.id}")
+                  plot_name=f"near-miss-{case.id}", features=case.features,
+                  recompute=lambda reading: case.reference(initial_state=session.initial_state, reading=reading))
