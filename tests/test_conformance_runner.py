@@ -15,9 +15,11 @@ import pytest
 
 import nam_reference
 from conformance import expectations
-from conformance.adapters import ImplementationError, NotApplicable, Rejected, resolve
+from conformance.adapters import (AdapterCrashed, CallTimeout, DeadImplementation, ImplementationError, NotApplicable,
+                                  ProtocolViolation, Rejected, WrongChannelCount, WrongLength, WrongOutputSize, resolve)
 from conformance.adapters.command import CommandImplementation
-from conformance.adapters.jsonl import JsonLinesImplementation
+from conformance.adapters.jsonl import JsonLinesImplementation, output_channels
+from conformance.adapters.vitals import Vitals, call_limit
 from conformance.forms import FORMS
 from conformance.metrics import BLOCK_TOLERANCE, TIERS, compare, max_error
 from conformance.probes import probe
@@ -138,6 +140,63 @@ def test_wrong_length_and_nan_are_errors(model_file):
     handle.loaded.process = lambda block: np.full(block.shape[1], np.nan, dtype=np.float32)
     with pytest.raises(ImplementationError, match="non-finite"):
         handle.process(np.ones((1, 8), dtype=np.float32))
+
+
+def test_output_file_sizes_are_checked_before_reading():
+    """The size of an output file against the reply's frames and the model's channels (float32: 4 bytes)."""
+    assert output_channels(96, 24, 24, 1) == 1  # 24 frames × 1 channel × 4 bytes
+    assert output_channels(192, 24, 24, None) == 2  # the model's width unknown: whole frames of 2 channels
+    with pytest.raises(WrongOutputSize, match="99 bytes"):
+        output_channels(99, 24, 24, 1)  # 3 bytes more than the frames reported
+    with pytest.raises(WrongChannelCount, match="2 output channels; the model has 1"):
+        output_channels(192, 24, 24, 1)
+    with pytest.raises(WrongLength, match="holds 23 frames"):
+        output_channels(92, 24, 24, 1)
+    with pytest.raises(WrongLength, match="the reply says 23 frames for 24"):
+        output_channels(96, 24, 23, 1)
+    with pytest.raises(WrongLength):
+        output_channels(64 << 30, 24, 24, 1)  # a 64 GiB sparse file: refused by its size alone
+    with pytest.raises(WrongOutputSize):
+        output_channels(99, 24, 24, None)
+
+
+def test_call_limits():
+    assert call_limit("load", 10.0) == 10.0
+    assert call_limit("hello", 10.0) == 30.0  # start-up: three call timeouts
+    assert call_limit("process", 10.0, frames=2000) == pytest.approx(12.0)  # 1 ms more per frame
+
+
+def test_three_fatal_errors_in_a_row_over_all_workers_make_an_implementation_dead(tmp_path):
+    one, other = Vitals(tmp_path / "dead"), Vitals(tmp_path / "dead")
+    other._count_file = tmp_path / "dead.strikes.other"  # the same folder, as another worker would use it
+    one.failed(CallTimeout("process: no reply"))
+    one.failed(ProtocolViolation("garbage"))  # the adapter answered: not a timeout or a crash
+    one.answered()  # then it processed audio: the count starts again
+    one.failed(CallTimeout("process: no reply"))
+    other.failed(AdapterCrashed("process: exited"))
+    other.check()  # two strikes: alive
+    one.failed(CallTimeout("process: no reply again"))
+    for vitals in (one, other, Vitals(tmp_path / "dead")):  # a worker starting later knows it too
+        with pytest.raises(DeadImplementation, match="no reply again"):
+            vitals.check()
+
+
+def test_plugins_run_in_a_child_process_with_timeouts_and_typed_errors(tmp_path, model_file):
+    mutants = ROOT / "tests" / "mutants"
+    hanging = resolve(str(mutants / "l_plugin_hang.py"), call_timeout=1.0, workdir=tmp_path)
+    assert "child process" in hanging.mode and hanging.capabilities["features"] == "all"
+    handle = hanging.load(str(model_file))
+    with pytest.raises(CallTimeout, match="no reply within 1.008 s"):
+        handle.process(np.ones((1, 8), dtype=np.float32))
+    hanging.close()
+    stereo = resolve(str(mutants / "l_two_channels_for_mono.py"), workdir=tmp_path)
+    handle = stereo.load(str(model_file))
+    assert handle.process(np.ones((1, 8), dtype=np.float32)).shape == (2, 8)  # the width unknown: any whole one
+    handle.out_channels = 1
+    with pytest.raises(WrongChannelCount, match="2 output channels; the model has 1"):
+        handle.process(np.ones((1, 8), dtype=np.float32))
+    stereo.close()
+    assert not list(tmp_path.glob("nam-conformance-*"))  # their scratch folders are gone
 
 
 def test_render_commands(tmp_path, model_file):
