@@ -10,6 +10,7 @@ from nam_reference.features import registry
 
 PASS, FAIL, ERROR, WARNING = "PASS", "FAIL", "ERROR", "WARNING"
 NOT_SUPPORTED, NOT_APPLICABLE, SKIP, XFAIL, XPASS = "NOT SUPPORTED", "NOT APPLICABLE", "SKIP", "XFAIL", "XPASS"
+DEAD = "DEAD"  # not run: the implementation timed out or crashed three times in a row (adapters.DeadImplementation)
 RECORD_KEY = "nam_conformance"
 
 
@@ -24,6 +25,8 @@ def status_of(report, record: dict) -> str:
             return NOT_SUPPORTED
         if reason.startswith(NOT_APPLICABLE):
             return NOT_APPLICABLE
+        if reason.startswith(DEAD):
+            return DEAD
         return SKIP
     if report.passed:
         if hasattr(report, "wasxfail"):
@@ -59,7 +62,7 @@ class Collector:
         record.setdefault("check", _check_name(report.nodeid))
         record["id"] = report.nodeid
         record["status"] = status_of(report, record)
-        if record["status"] in (NOT_SUPPORTED, NOT_APPLICABLE, SKIP, XFAIL):
+        if record["status"] in (NOT_SUPPORTED, NOT_APPLICABLE, SKIP, XFAIL, DEAD):
             record["message"] = skip_reason(report) if record["status"] != XFAIL else str(report.wasxfail)
         elif record["status"] in (FAIL, ERROR):
             record["message"] = failure_message(report)
@@ -81,6 +84,8 @@ class Collector:
         summary = (f"{counts[PASS]} passed, {counts[WARNING]} warnings, {failed_text}, {counts[ERROR]} errors, "
                    f"{counts[XFAIL]} expected failures, {counts[NOT_SUPPORTED]} not supported, "
                    f"{counts[NOT_APPLICABLE]} not applicable")
+        if counts[DEAD]:
+            return f"VERDICT: INCOMPLETE ({counts[DEAD]} not run: the implementation is dead; {summary})"
         if ran == 0:
             return f"VERDICT: NO CHECK RAN ({summary})"
         if failed:
@@ -134,7 +139,8 @@ def _cell(counter: collections.Counter | None) -> str:
         if counter[status]:
             parts.append(f"{counter[status]}{mark}")
     if not run:
-        parts.append("NS" if counter[NOT_SUPPORTED] else "NA" if counter[NOT_APPLICABLE] else "skip")
+        parts.append("NS" if counter[NOT_SUPPORTED] else "NA" if counter[NOT_APPLICABLE] else
+                     "dead" if counter[DEAD] else "skip")
     return " ".join(parts)
 
 
