@@ -108,6 +108,7 @@ def _harness(tmp_path, body: str) -> str:
     ("print(json.dumps({'id': 999, 'status': 'ok'}), flush=True)", "echoes id"),
     ("print(json.dumps({'id': r['id'], 'status': 'maybe'}), flush=True)", "unknown status"),
     ("print(json.dumps({'id': r['id'], 'status': 'error', 'message': 'boom'}), flush=True)", "boom"),
+    ("sys.stdout.write('x' * (3 << 20)); sys.stdout.flush(); time.sleep(30)", "longer than 1048576 bytes"),
 ])
 def test_misbehaving_adapters_become_errors(tmp_path, model_file, body, expected):
     impl = JsonLinesImplementation(_harness(tmp_path, body), None, call_timeout=2.0)

@@ -316,12 +316,11 @@ def _pump_lines(stream, lines: queue.Queue, stopped: threading.Event) -> None:
             if not line:
                 break
             if len(line) == MAX_LINE and not line.endswith(b"\n"):
+                if not _put(lines, TOO_LONG, stopped):  # at once: the rest may never come
+                    return
                 while line and not line.endswith(b"\n"):  # drop the rest of the line
                     line = stream.readline(MAX_LINE)
-                item = TOO_LONG
-            else:
-                item = line.decode("utf-8", "replace").strip()
-            if not _put(lines, item, stopped):
+            elif not _put(lines, line.decode("utf-8", "replace").strip(), stopped):
                 return
     _put(lines, None, stopped)
 
