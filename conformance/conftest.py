@@ -274,6 +274,7 @@ def pytest_runtest_makereport(item, call):
             report.longrepr = (str(item.path), item.location[1] or 0, str(call.excinfo.value))
         elif call.excinfo.errisinstance(ImplementationError):
             rec["error"] = True
+            rec["error_kind"] = call.excinfo.type.__name__  # CallTimeout, AdapterCrashed, WrongLength...
     if report.failed and report.when == "call" and rec.get("explained_by"):
         entry = next((e for e in getattr(item, "_nam_dialect_expectations", ()) if e.explains(rec["explained_by"])),
                      None)
