@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import jsonschema
@@ -218,11 +219,53 @@ def test_render_commands(tmp_path, model_file):
         handle.process(x)  # no state: a second rendering would start afresh
     with pytest.raises(NotApplicable):
         impl.load(str(model_file)).process(x, [3, 7])  # one block length per rendering
-    for name, error in (("refuse.nam", Rejected), ("crash.nam", ImplementationError)):
+    for name, error in (("refuse.nam", Rejected), ("crash.nam", AdapterCrashed)):
         (tmp_path / name).write_text("{}")
         with pytest.raises(error):
             impl.load(str(tmp_path / name))
     impl.close()
+
+
+def test_render_commands_are_bounded(tmp_path, model_file):
+    """A flood on stderr is kept as its tail; a hung tool is killed with the children it started;
+    an output file of the wrong size is refused before it is read."""
+    tool = tmp_path / "tool.py"
+    tool.write_text(textwrap.dedent('''
+        import subprocess, sys, time
+        model, src, dst = sys.argv[1:4]
+        if model.endswith("flood.nam"):
+            sys.stderr.write("x" * (20 << 20) + " the end"); sys.exit(2)
+        if model.endswith("hang.nam"):
+            child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+            open(sys.argv[4], "w").write(str(child.pid)); time.sleep(600)
+        open(dst, "wb").write(open(src, "rb").read() + b"END")
+        '''))
+    child_pid = tmp_path / "child.pid"
+    impl = CommandImplementation(f"{PYTHON} {tool} {{model}} {{input}} {{output}} {child_pid}", None, 1.0)
+    for name in ("flood.nam", "hang.nam"):
+        (tmp_path / name).write_text("{}")
+    with pytest.raises(Rejected) as refused:
+        impl.load(str(tmp_path / "flood.nam"))
+    assert str(refused.value).endswith("the end") and len(str(refused.value)) < 2100
+    with pytest.raises(CallTimeout):
+        impl.load(str(tmp_path / "hang.nam"))
+    assert not _running(int(child_pid.read_text()))  # the tool's child went with it
+    with pytest.raises(WrongOutputSize, match="67 bytes"):
+        impl.load(str(model_file))  # 16 samples and 3 bytes more
+    impl.close()
+
+
+def _running(pid: int) -> bool:
+    """Whether a process is alive (a zombie is dead, only not yet reaped by whoever adopted it)."""
+    for _ in range(20):
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return False
+        if state in ("Z", "X"):
+            return False
+        time.sleep(0.1)
+    return True
 
 
 # Expectations.
