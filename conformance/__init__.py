@@ -1,3 +1,8 @@
 """The nam-conformance suite: `pytest conformance --impl=...` (see README.md, "Testing your engine")."""
 
-SUITE_VERSION = "2026.11.0"
+from importlib.metadata import PackageNotFoundError, version
+
+try:  # the package's metadata is the one source of the version
+    SUITE_VERSION = version("nam-conformance")
+except PackageNotFoundError:  # a checkout that was never installed
+    SUITE_VERSION = "0+unknown"

@@ -11,6 +11,7 @@ import functools
 import json
 import os
 import platform
+import random
 import shutil
 import tempfile
 from pathlib import Path
@@ -25,9 +26,11 @@ from conformance import expectations as expectations_file
 from conformance.adapters import (PROTOCOL_VERSION, DeadImplementation, HandshakeError, ImplementationError,
                                   NotApplicable, resolve)
 from conformance.adapters.vitals import Vitals
+from conformance.helpers import DEFAULT_SAVE_FOLDER
 from conformance.metrics import BLOCK_TOLERANCE, TIERS
-from conformance.report import RECORD_KEY, Collector
-from conformance.session import NOT_APPLICABLE, Session
+from conformance.outcomes import BLOCKED, DEAD, NOT_APPLICABLE, LoadFailed, NotSupportedSkip, TypedSkip
+from conformance.report import RECORD_KEY, TERMINAL_WIDTH, Collector
+from conformance.session import Session
 from generators import profiles
 
 # The same examples for the same seed on every machine, whatever order the tests run in. The
@@ -56,13 +59,20 @@ def pytest_addoption(parser):
     group.addoption("--report-json", default=None, help="write the JSON report here")
     group.addoption("--report-md", default=None, help="write the Markdown matrix, verdict and timings here")
     group.addoption("--save-failures", default=None,
-                    help="write each shrunk failing generated case here as a fixture folder")
+                    help=f"write each shrunk failing generated case here as a case folder (default {DEFAULT_SAVE_FOLDER})")
+    group.addoption("--rerun-case", action="append", default=[], metavar="FOLDER",
+                    help="run only the saved failing case (or fixture case) in FOLDER against the implementation "
+                         "(repeatable)")
     group.addoption("--plots", default=None, help="write a PNG for each numerical failure here (needs matplotlib)")
 
 
+@pytest.hookimpl(tryfirst=True)  # before Hypothesis's plugin reads the seed
 def pytest_configure(config):
     config.addinivalue_line("markers", "cases(kind): the kind of cases a check runs on")
     config.addinivalue_line("markers", "clauses(*ids): the spec clauses a check tests")
+    if config.getoption("help", False) or config.getoption("version", 0):
+        return  # first contact: `pytest conformance --help` needs no implementation
+    _choose_seed(config)
     if config.getoption("--impl") is None:
         raise pytest.UsageError("the conformance suite needs --impl (or NAM_CONFORMANCE_IMPL): "
                                 "reference, an adapter .py file, package.module:factory, an executable or cmd:TEMPLATE")
@@ -74,7 +84,10 @@ def pytest_configure(config):
     worker = hasattr(config, "workerinput")
     config._nam_run_dir = Path(config.workerinput["nam_run_dir"]) if worker else _run_dir(config)
     config._nam_vitals = Vitals(config._nam_run_dir / "dead")  # shared by the workers through the run's folder
+    # Load failures of the cases' files, recorded once for every worker (conformance/session.py).
+    config._nam_known_failures = config._nam_run_dir / "known"
     if not worker:  # the process that reports (the only one without xdist)
+        config._nam_known_failures.mkdir(exist_ok=True)
         config._nam_collector = Collector()
         config._nam_header = _header(config)
         config.pluginmanager.register(_Reporting(config._nam_collector), "nam-conformance-reporting")
@@ -82,9 +95,24 @@ def pytest_configure(config):
             _close_implementation(config)  # the workers start their own
 
 
+def _choose_seed(config) -> None:
+    """The seed in force is always a real one: chosen here when the user gives none, handed to
+    Hypothesis (and to every xdist worker), printed in the header and stored in the reports."""
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None:
+        if config.getoption("hypothesis_seed", None) is None and workerinput.get("nam_hypothesis_seed"):
+            config.option.hypothesis_seed = workerinput["nam_hypothesis_seed"]
+        return
+    if config.getoption("hypothesis_seed", None) is None:
+        config.option.hypothesis_seed = str(random.SystemRandom().randrange(2 ** 32))
+        config._nam_seed_chosen = True
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node):
-    """xdist: every worker shares the run's folder (scratch files and the dead flag)."""
+    """xdist: every worker gets the controller's seed and shares the run's folder (scratch files,
+    the record of load failures and the dead flag)."""
+    node.workerinput["nam_hypothesis_seed"] = node.config.getoption("hypothesis_seed", None)
     node.workerinput["nam_run_dir"] = str(node.config._nam_run_dir)
 
 
@@ -140,7 +168,8 @@ def _header(config) -> dict:
         "tiers": {k: dict(zip(("max_error", "esr", "mel_db"), v)) for k, v in TIERS.items()},
         "block_tolerance": BLOCK_TOLERANCE,
         "hypothesis_profile": os.environ.get("HYPOTHESIS_PROFILE", "dev"),
-        "hypothesis_seed": config.getoption("hypothesis_seed", None),
+        "hypothesis_seed": _seed_value(config.getoption("hypothesis_seed", None)),
+        "hypothesis_seed_chosen": getattr(config, "_nam_seed_chosen", False),
         "expectations": config.getoption("--expectations"),
         "models": config.getoption("--models"),
         "kept_temporary_files": str(config._nam_run_dir) if config.getoption("--keep-temp") else None,
@@ -170,8 +199,17 @@ def pytest_report_header(config):
     lines.append(f"required tier: {header['required_tier']}; tiers "
                  + "; ".join(f"{k} {v}" for k, v in header["tiers"].items())
                  + f"; block tolerance {header['block_tolerance']}")
-    lines.append(f"hypothesis profile {header['hypothesis_profile']}, seed {header['hypothesis_seed']}")
+    chosen = " (chosen for this run)" if header["hypothesis_seed_chosen"] else ""
+    lines.append(f"hypothesis profile {header['hypothesis_profile']}, seed {header['hypothesis_seed']}{chosen}: "
+                 f"--hypothesis-seed={header['hypothesis_seed']} draws the same files again")
     return lines
+
+
+def _seed_value(seed):
+    try:
+        return int(seed)
+    except (TypeError, ValueError):
+        return seed
 
 
 # Cases and parametrisation.
@@ -185,8 +223,23 @@ CASE_KINDS = {
     "all": lambda c: True,
     "finite_rf": lambda c: c.receptive_field is not None,
     "slimmable": lambda c: c.model.slimmable,
-    "scalable": lambda c: True,
 }
+QUICK = "quick"  # the Hypothesis profile that also runs each check on one case per architecture
+
+
+def _quick(cases: list, key) -> list:
+    """One case for each value of `key`: the one with the smallest model file."""
+    chosen: dict = {}
+    for case in cases:
+        k = key(case)
+        if k not in chosen or _size(case) < _size(chosen[k]):
+            chosen[k] = case
+    return [c for c in cases if any(c is v for v in chosen.values())]
+
+
+def _size(case) -> int:
+    path = getattr(case, "model_path", None) or case.path
+    return path.stat().st_size
 
 
 def pytest_generate_tests(metafunc):
@@ -197,11 +250,16 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("case", chosen, ids=[c.id for c in chosen])
     if "invalid_case" in metafunc.fixturenames:
         invalid = case_sources.invalid_cases()
+        if os.environ.get("HYPOTHESIS_PROFILE") == QUICK:
+            invalid = _quick(invalid, lambda c: c.error_class)
         metafunc.parametrize("invalid_case", invalid, ids=[c.id for c in invalid])
 
 
 def valid_cases(config, kind: str = "all") -> list:
-    return [c for c in _valid_cases(tuple(config.getoption("--models"))) if CASE_KINDS[kind](c)]
+    cases = [c for c in _valid_cases(tuple(config.getoption("--models"))) if CASE_KINDS[kind](c)]
+    if os.environ.get("HYPOTHESIS_PROFILE") == QUICK:
+        return _quick(cases, lambda c: c.model.architecture)
+    return cases
 
 
 @pytest.fixture(scope="session")
@@ -213,9 +271,11 @@ def session(request) -> Session:
         config._nam_vitals.declare_dead(f"it did not start in this worker: {_one_line(exc)}")
         raise DeadImplementation(config._nam_vitals.cause) from None
     yield Session(impl, {
-        "save_failures": config.getoption("--save-failures"),
+        "save_failures": config.getoption("--save-failures")
+        or str(Path(config.invocation_params.dir) / DEFAULT_SAVE_FOLDER),
         "plots": config.getoption("--plots"),
         "run_dir": config._nam_run_dir,
+        "known_failures": str(config._nam_known_failures),
     })
     _close_implementation(config)
 
@@ -243,6 +303,11 @@ def record(request) -> dict:
 # Expectations, statuses and reports.
 
 def pytest_collection_modifyitems(config, items):
+    rerun = config.getoption("--rerun-case")
+    keep = [item for item in items if (item.originalname == "test_saved_case") == bool(rerun)]
+    if len(keep) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in keep])
+        items[:] = keep
     entries = config._nam_expectations
     for item in items:
         test_id = expectations_file.normalise_id(item.nodeid)
@@ -257,6 +322,7 @@ def pytest_collection_modifyitems(config, items):
                     item.add_marker(pytest.mark.skip(reason=f"expectations: {entry.reason}"))
                 else:
                     item.add_marker(pytest.mark.xfail(reason=f"expectations: {entry.reason}", strict=False))
+                item._nam_expected = entry.reason
                 break
 
 
@@ -265,16 +331,13 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     rec = dict(getattr(item, "_nam_record", {}))
+    if getattr(item, "_nam_expected", None):
+        rec["expected"] = item._nam_expected
     if call.excinfo is not None:
-        if call.excinfo.errisinstance(NotApplicable):
-            report.outcome = "skipped"
-            report.longrepr = (str(item.path), item.location[1] or 0, f"{NOT_APPLICABLE}: {call.excinfo.value}")
-        elif call.excinfo.errisinstance(DeadImplementation):  # not run, whichever phase found it dead
-            report.outcome = "skipped"
-            report.longrepr = (str(item.path), item.location[1] or 0, str(call.excinfo.value))
-        elif call.excinfo.errisinstance(ImplementationError):
-            rec["error"] = True
-            rec["error_kind"] = call.excinfo.type.__name__  # CallTimeout, AdapterCrashed, WrongLength...
+        _outcome(item, call.excinfo.value, report, rec)
+    if report.failed and report.when == "call" and rec.get("case_folder"):
+        report.sections.append(("nam-conformance case", f"case {rec['case_folder']}; clauses "
+                                + " ".join(f"[{c}]" for c in rec.get("clauses", []))))
     if report.failed and report.when == "call" and rec.get("explained_by"):
         entry = next((e for e in getattr(item, "_nam_dialect_expectations", ()) if e.explains(rec["explained_by"])),
                      None)
@@ -282,6 +345,41 @@ def pytest_runtest_makereport(item, call):
             report.outcome, report.wasxfail = "skipped", f"expectations: {entry.reason}"
     if rec:
         report.user_properties.append((RECORD_KEY, json.dumps(rec, default=_json_default)))
+
+
+def _outcome(item, exc: BaseException, report, rec: dict) -> None:
+    """The typed outcome of a check that raised, in its record (the reports count these)."""
+    if isinstance(exc, NotApplicable):  # the adapter mode cannot take part
+        report.outcome = "skipped"
+        report.longrepr = (str(item.path), item.location[1] or 0, f"{NOT_APPLICABLE}: {exc}")
+        rec["outcome"] = NOT_APPLICABLE
+    elif isinstance(exc, DeadImplementation) or (  # pytest turns a SkipTest into a plain skip
+            isinstance(exc, pytest.skip.Exception) and item.config._nam_vitals.cause is not None):
+        # not run, whichever phase found the implementation dead
+        report.outcome = "skipped"
+        report.longrepr = (str(item.path), item.location[1] or 0, str(exc))
+        rec["outcome"] = DEAD
+    elif isinstance(exc, TypedSkip):
+        report.longrepr = (str(item.path), item.location[1] or 0, f"{exc.status}: {exc.reason}")
+        rec["outcome"] = exc.status
+        if isinstance(exc, NotSupportedSkip):
+            rec["missing"] = exc.missing
+    elif isinstance(exc, LoadFailed):
+        rec["load_failure"] = exc.cause
+        if exc.cause["kind"] == "crash":
+            rec["error"] = True  # a crash is an error of the implementation, never a failure
+        if exc.cause["file"] == rec.get("model_file") and rec.get("check") != "loading" \
+                and not hasattr(report, "wasxfail"):
+            # The case's own file did not load: a problem of its own, recorded once; this check is blocked by it.
+            report.outcome = "skipped"
+            report.longrepr = (str(item.path), item.location[1] or 0, f"{BLOCKED}: {exc.msg}")
+            rec["outcome"] = BLOCKED
+    elif isinstance(exc, ImplementationError):
+        rec["error"] = True
+        rec["error_kind"] = type(exc).__name__  # CallTimeout, AdapterCrashed, WrongLength...
+    notes = getattr(exc, "__notes__", None)
+    if notes and report.failed:  # Hypothesis's falsifying example, which a short traceback leaves out
+        report.sections.append(("Hypothesis", "\n".join(str(n) for n in notes)))
 
 
 def _json_default(value):
@@ -303,15 +401,27 @@ class _Reporting:
 
 
 def pytest_sessionfinish(session, exitstatus):
-    """A run in which the implementation died is not a success, even if nothing else failed."""
-    run_dir = getattr(session.config, "_nam_run_dir", None)
-    if run_dir is not None and (run_dir / "dead").exists() and exitstatus == pytest.ExitCode.OK:
+    """Whether every collected test ran; a run that is incomplete, or that has problems pytest does
+    not count as failures (a generated file refused, say), exits non-zero."""
+    collector = getattr(session.config, "_nam_collector", None)
+    if collector is None or session.config.option.collectonly:
+        return
+    collector.collected = session.testscollected
+    if exitstatus == pytest.ExitCode.INTERRUPTED:
+        collector.stopped = "interrupted"
+    elif isinstance(session.shouldstop, str) and session.shouldstop:
+        collector.stopped = session.shouldstop
+    elif isinstance(session.shouldfail, str) and session.shouldfail:
+        collector.stopped = session.shouldfail
+    dead = (session.config._nam_run_dir / "dead").exists()  # the implementation died: not a success
+    if collector.records and session.exitstatus == pytest.ExitCode.OK and (
+            dead or collector.incomplete() or any(p["expected"] is not True for p in collector.problems())):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     collector = getattr(config, "_nam_collector", None)
-    if collector is None or not collector.records:
+    if collector is None or not (collector.records or collector.incomplete()):
         return
     tr = terminalreporter
     if config.getoption("--keep-temp"):
@@ -320,9 +430,20 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     ran = [expectations_file.normalise_id(r["id"]) for r in collector.records]
     stale = [e for e in config._nam_expectations if not any(e.matches(test_id) for test_id in ran)]
     xpassed = [r["id"] for r in collector.records if r["status"] == "XPASS"]
+    verdict = collector.verdict()
+    tr.write_sep("=", "nam-conformance problems (each cause once, most severe first)")
+    tr.write_line(collector.problems_text())
     tr.write_sep("=", "nam-conformance matrix")
-    tr.write_line(collector.matrix())
+    tr.write_line(collector.matrix(width=min(tr._tw.fullwidth, TERMINAL_WIDTH)))
     timings = collector.timing_table()
+    skipped = collector.skipped()
+    if skipped:
+        tr.write_line("")
+        tr.write_line("Tests that did not run to their end:")
+        for line in skipped:
+            tr.write_line(f"  {line}")
+    tr.write_line("")
+    tr.write_line(collector.pytest_totals() + ".")
     if stale:
         tr.write_line("")
         tr.write_line("Stale expectations (they match no test):")
@@ -343,9 +464,13 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         path = Path(config.getoption("--report-md"))
         path.parent.mkdir(parents=True, exist_ok=True)
         impl = header["implementation"]
+        skipped_md = "\n".join(f"- {line}" for line in skipped) or "None."
         path.write_text(f"# Conformance of {impl.get('name')} {impl.get('version', '')}\n\n"
-                        f"{collector.verdict()}\n\nSuite {header['suite_version']}, spec {header['spec_version']}, "
-                        f"{impl.get('mode')}, {header['date']}.\n\n## Matrix\n\n{collector.matrix()}\n\n"
+                        f"{verdict}\n\nSuite {header['suite_version']}, spec {header['spec_version']}, "
+                        f"{impl.get('mode')}, Hypothesis seed {header['hypothesis_seed']}, {header['date']}.\n\n"
+                        f"## Problems\n\n{collector.problems_text()}\n\n"
+                        f"## Matrix\n\n{collector.matrix()}\n\n"
+                        f"## Tests that did not run to their end\n\n{skipped_md}\n\n{collector.pytest_totals()}.\n\n"
                         f"## Timing (informational)\n\n{timings or '(no renders)'}\n")
         tr.write_line(f"Markdown report: {path}")
-    tr.write_sep("=", collector.verdict())
+    tr.write_sep("=", verdict)

@@ -12,13 +12,34 @@ import pytest
 
 from nam_reference.readings import applicable_dialects
 
+from .cases import ROOT
 from .metrics import BLOCK_TOLERANCE, compare, max_error
+
+DEFAULT_SAVE_FOLDER = "nam-conformance-failures"
 
 
 def describe(record: dict, case, check: str, *clauses: str) -> None:
-    record.update(check=check, case=case.id, features=sorted(case.features),
+    """The case in the check's record: its id, folder, file, features, and the clauses the check
+    tests, the case's own first."""
+    record.update(check=check, case=case.id, case_folder=case_folder(case), model_file=str(case.model_path),
+                  case_clauses=list(case.clauses), features=sorted(case.features),
                   sample_rate=case.model.sample_rate)
-    record["clauses"] = sorted(set(record.get("clauses", [])) | set(clauses) | set(case.clauses if check == "agreement" else ()))
+    record["clauses"] = list(dict.fromkeys([*case.clauses, *clauses, *record.get("clauses", [])]))
+
+
+def case_folder(case) -> str:
+    """Where a case lives: `fixtures/cases/<id>/` for the project's cases, the model file otherwise."""
+    folder = case.model_path.parent
+    if folder.is_relative_to(ROOT) and (folder / "case.json").is_file():
+        return f"{folder.relative_to(ROOT).as_posix()}/"
+    return str(case.model_path)
+
+
+def cite(record: dict, clause: str) -> str:
+    """A failure's clauses: the case's own first, then the check's; and the case's folder."""
+    clauses = [c for c in record.get("case_clauses", []) if c != clause] + [clause]
+    where = f" (case {record['case_folder']})" if record.get("case_folder") else ""
+    return " ".join(f"[{c}]" for c in clauses), where
 
 
 def excerpt(y: np.ndarray, r: np.ndarray, index: int) -> str:
@@ -53,8 +74,9 @@ def assert_agrees(session, record: dict, y: np.ndarray, reference: np.ndarray, *
         record["metrics"][f"{what} under {'+'.join(clauses)}"] = metrics
         explained = (f"matches {' '.join(f'[{c}]' for c in clauses)} (the reading of {engine}), not this "
                      f"specification; ")
+    cited, where = cite(record, clause)
     pytest.fail(
-        f"[{clause}] {what}: {explained}the output is outside the {tier} tier: max error {result.max_error:.3g} "
+        f"{cited} {what}{where}: {explained}the output is outside the {tier} tier: max error {result.max_error:.3g} "
         f"(limit {_limit(tier, 0)}), ESR {_fmt(result.esr)} (limit {_limit(tier, 1)}), mel distance "
         f"{_fmt(result.mel_db)} dB (limit {_limit(tier, 2)}); best tier met: {result.best_tier() or 'none'}\n"
         + excerpt(y, reference, result.worst_index), pytrace=False)
@@ -85,7 +107,8 @@ def assert_same(record: dict, y: np.ndarray, baseline: np.ndarray, *, what: str,
     if error <= BLOCK_TOLERANCE:
         return
     index = int(np.argmax(np.abs(np.atleast_2d(y).astype(np.float64) - np.atleast_2d(baseline))))
-    pytest.fail(f"[{clause}] {what}: differs by {error:.3g} of max(1, peak) (tolerance {BLOCK_TOLERANCE:g})\n"
+    clauses, where = cite(record, clause)
+    pytest.fail(f"{clauses} {what}{where}: differs by {error:.3g} of max(1, peak) (tolerance {BLOCK_TOLERANCE:g})\n"
                 + excerpt(y, baseline, index), pytrace=False)
 
 
@@ -134,39 +157,71 @@ def plot_failure(path: Path, y, reference, sample_rate: float, title: str) -> No
     plt.close(fig)
 
 
-def save_failure(session, test_name: str, document: dict, x: np.ndarray, expected: np.ndarray,
-                 note: str, size: float | None = None, clause: str | None = None) -> None:
-    """Write a failing generated case as a fixture folder (--save-failures) following
-    spec/case.schema.json; shrinking overwrites it, so the folder ends up holding the minimal example."""
+def save_failure(session, test_name: str, document, x: np.ndarray | None = None,
+                 expected: np.ndarray | None = None, note: str = "", *, clauses=(), check: str = "agreement",
+                 size: float | None = None, blocks: list[int] | None = None, breaks: str | None = None) -> Path | None:
+    """Write a failing generated case as a folder (by default under nam-conformance-failures/; the
+    --save-failures folder otherwise) and return it. A valid file's folder is a fixture folder
+    following spec/case.schema.json, with the check that failed and its block plan; an invalid file's
+    holds the model and the clause it breaks. Shrinking overwrites the folder, so it ends up holding
+    the minimal example. `pytest conformance --impl=... --rerun-case FOLDER` runs it again."""
     target = session.options.get("save_failures")
     if not target:
-        return
+        return None
     from nam_reference.features import features as feature_tags
 
     from .metrics import TIERS
 
     folder = Path(target) / _safe(test_name)
     folder.mkdir(parents=True, exist_ok=True)
-    model = json.dumps(document).encode()
+    for stale in ("input.f32", "expected.f32"):
+        (folder / stale).unlink(missing_ok=True)
+    model = document if isinstance(document, (bytes, bytearray)) else json.dumps(document).encode()
     (folder / "model.nam").write_bytes(model)
-    np.ascontiguousarray(np.atleast_2d(x).T, dtype="<f4").tofile(folder / "input.f32")
-    np.ascontiguousarray(np.atleast_2d(expected).T, dtype="<f4").tofile(folder / "expected.f32")
     case_id = f"saved.{_safe(test_name).lower()}.{hashlib.sha256(model).hexdigest()[:10]}"
+    if check in ("rejection", "weight_count"):
+        (folder / "case.json").write_text(json.dumps({
+            "id": case_id, "description": note, "check": check, "breaks": breaks,
+            "clauses": list(dict.fromkeys([*([breaks] if breaks else []), *clauses])),
+            "expected": "the implementation refuses the file ([GEN-5])"}, indent=1))
+        return folder
+    if x is not None:
+        np.ascontiguousarray(np.atleast_2d(x).T, dtype="<f4").tofile(folder / "input.f32")
+    if expected is not None:
+        np.ascontiguousarray(np.atleast_2d(expected).T, dtype="<f4").tofile(folder / "expected.f32")
+    document = json.loads(model)
     (folder / "case.json").write_text(json.dumps({
         "id": case_id,
         "description": note,
         "architecture": document["architecture"],
         "features": sorted(feature_tags(document)),
-        "clauses": [clause] if clause else [],
+        "clauses": list(dict.fromkeys(clauses)),
         "size": size,
         "initial_state": session.initial_state,
+        "check": check,
+        **({"blocks": list(blocks)} if blocks else {}),
         "tolerance": {**dict(zip(("max_error", "esr", "mel_db"), TIERS[session.required_tier])),
                       "reason": f"the {session.required_tier} tier of [NUM-5], which the implementation failed"},
         "provenance": {
-            "model": "a shrunk failing example of the conformance suite's generators (--save-failures)",
+            "model": "a shrunk failing example of the conformance suite's generators",
             "input": "drawn by the generators' signal strategy",
-            "expected": f"nam_reference, float32, {session.initial_state} initial state"
-                        + "".join(f", {name}" for name in sorted(session.reading.approximations)),
+            "expected": (f"nam_reference, float32, {session.initial_state} initial state"
+                         + "".join(f", {name}" for name in sorted(session.reading.approximations))
+                         if check != "block_invariance"
+                         else "the implementation's own output for the whole input in one block ([STREAM-2])"),
             "cross_checks": ["none yet: re-derive the expected output before adding the case to fixtures/"],
         },
     }, indent=1))
+    return folder
+
+
+def saved_to(exc: BaseException, folder: Path | None) -> None:
+    """Name the saved case in a failure's message (pytest's own failures, and any other exception)."""
+    if folder is None:
+        return
+    line = f"\n  saved failing case: {folder}/ (rerun: pytest conformance --impl=... --rerun-case {folder})"
+    if isinstance(getattr(exc, "msg", None), str):
+        if line not in exc.msg:
+            exc.msg += line
+    elif exc.args and isinstance(exc.args[0], str) and line not in exc.args[0]:
+        exc.args = (exc.args[0] + line, *exc.args[1:])

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -16,9 +18,40 @@ from nam_reference.readings import Reading
 
 from .adapters import ImplementationError, NotApplicable, Rejected, Unsupported
 from .cases import Case
+from .outcomes import NOT_APPLICABLE, NOT_SUPPORTED, LoadFailed, not_applicable, not_supported  # noqa: F401
 
-NOT_SUPPORTED = "NOT SUPPORTED"
-NOT_APPLICABLE = "NOT APPLICABLE"
+
+class KnownFailures:
+    """Why a model file failed to load, recorded once and shared by every check (and by every xdist
+    worker: the record is a file in a folder they share), so that later checks on the same file are
+    blocked by that problem instead of loading it again."""
+
+    def __init__(self, folder: str | None):
+        self.folder = Path(folder) if folder else None
+        self._keys: dict[str, str] = {}
+
+    def _file(self, path) -> Path | None:
+        if self.folder is None:
+            return None
+        path = str(path)
+        if path not in self._keys:
+            self._keys[path] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        return self.folder / f"{self._keys[path]}.json"
+
+    def get(self, path) -> dict | None:
+        file = self._file(path)
+        try:
+            return json.loads(file.read_text(encoding="utf-8")) if file else None
+        except (OSError, ValueError):
+            return None
+
+    def put(self, path, cause: dict) -> None:
+        file = self._file(path)
+        if file is None:
+            return
+        temporary = file.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(cause), encoding="utf-8")
+        os.replace(temporary, file)  # whole or absent for a reader in another worker
 
 
 class Session:
@@ -31,6 +64,7 @@ class Session:
         self.workdir = Path(tempfile.mkdtemp(prefix="nam-conformance-cases-", dir=options.get("run_dir")))
         self._counter = 0
         self._out_channels: dict[str, int | None] = {}
+        self.known = KnownFailures(options.get("known_failures"))
 
     # Capabilities.
 
@@ -45,13 +79,13 @@ class Session:
         """Skip as NOT SUPPORTED / NOT APPLICABLE when the implementation cannot take part."""
         missing = self.missing_features(case_features)
         if missing:
-            pytest.skip(f"{NOT_SUPPORTED}: {', '.join(missing)}")
+            not_supported(missing)
         if stateful and not self.caps["stateful"]:
-            pytest.skip(f"{NOT_APPLICABLE}: the implementation keeps no state between calls")
+            not_applicable("the implementation keeps no state between calls")
         if set_size and not self.caps["set_size"]:
-            pytest.skip(f"{NOT_APPLICABLE}: the implementation cannot select a size")
+            not_applicable("the implementation cannot select a size")
         if reports and reports not in self.caps["reports"]:
-            pytest.skip(f"{NOT_APPLICABLE}: the implementation does not report {reports}")
+            not_applicable(f"the implementation does not report {reports}")
 
     @property
     def initial_state(self) -> str:
@@ -87,16 +121,35 @@ class Session:
     # Running.
 
     def load(self, path) -> "LoadedModel":
-        """Load a valid model; a refusal of a valid file is a failure of the check ([GEN-3])."""
+        """Load a valid model; a refusal of a valid file is a failure of the check ([GEN-3]). A file
+        of the suite's cases that already failed to load is not loaded again: the recorded cause is
+        raised at once (the reports count the later checks as blocked by it)."""
+        own_file = not Path(path).is_relative_to(self.workdir)  # files written by a check are new each time
+        known = self.known.get(path) if own_file else None
+        if known is not None:  # not loaded again (another case may have the same file under another name)
+            raise LoadFailed(known["message"] + " (recorded by an earlier check)", dict(known, file=str(path)))
         try:
             handle = self.impl.load(str(path))
             handle.out_channels = self.out_channels(path)  # output of another width is the implementation's error
             return LoadedModel(handle, self)
         except Rejected as exc:
-            pytest.fail(f"[GEN-3] the implementation rejected a valid file it claims to support: {exc}")
+            self._load_failed(path, own_file, "refused",
+                              f"[GEN-3] the implementation rejected a valid file it claims to support: {exc}", exc)
         except Unsupported as exc:
-            pytest.fail(f"[GEN-3] the implementation declared a feature unsupported ({exc.feature}) that its "
-                        f"capabilities claim: {exc}")
+            self._load_failed(path, own_file, "refused",
+                              f"[GEN-3] the implementation declared a feature unsupported ({exc.feature}) that its "
+                              f"capabilities claim: {exc}", exc)
+        except ImplementationError as exc:
+            if not own_file:
+                raise
+            self._load_failed(path, own_file, "crash", f"the implementation failed while loading a valid file: {exc}",
+                              exc)
+
+    def _load_failed(self, path, own_file: bool, kind: str, message: str, exc: Exception):
+        cause = {"kind": kind, "file": str(path), "message": message, "refusal": _without_path(str(exc), path)}
+        if own_file:
+            self.known.put(path, cause)
+        raise LoadFailed(message, cause)
 
     @contextlib.contextmanager
     def loaded(self, path, size: float | None = None):
@@ -127,6 +180,11 @@ class Session:
         with contextlib.suppress(Exception):
             handle.close()
         return False
+
+
+def _without_path(message: str, path) -> str:
+    """A refusal message with the file's own path taken out: the same refusal of two files reads the same."""
+    return message.replace(str(path), "<file>").strip()
 
 
 class LoadedModel:

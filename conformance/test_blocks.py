@@ -12,7 +12,8 @@ import pytest
 from conformance.adapters import ImplementationError, NotApplicable
 from conformance.conftest import valid_cases
 from conformance.helpers import assert_agrees, assert_same, describe
-from conformance.session import NOT_APPLICABLE, fresh_render
+from conformance.outcomes import not_applicable
+from conformance.session import fresh_render
 
 FIXED = [1, 2, 3, 7, 64, 333, 4096]
 SHORT_INPUT = 2048  # blocks of 1 to 7 samples run on this prefix: the per-block cost dominates there
@@ -74,7 +75,7 @@ def test_block_invariance(session, block_case, record):
     session.require(case.features, set_size=case.size is not None)
     n = case.input.shape[1] if plan == "random" or plan > 7 else min(SHORT_INPUT, case.input.shape[1])
     if plan != "random" and plan >= n:
-        pytest.skip(f"{NOT_APPLICABLE}: blocks of {plan} cover the whole {n}-sample input in one block")
+        not_applicable(f"blocks of {plan} cover the whole {n}-sample input in one block")
     blocks = _blocks(plan, n, seed=len(case.id))
     record["blocks"] = blocks[:8] + (["..."] if len(blocks) > 8 else [])
     with session.loaded(case.model_path, case.size) as model:
@@ -90,7 +91,7 @@ def test_block_longer_than_declared_maximum(session, case, record):
     describe(record, case, "max_block")
     limit = session.caps.get("max_block")
     if limit is None:
-        pytest.skip(f"{NOT_APPLICABLE}: the implementation declares no maximum block length")
+        not_applicable("the implementation declares no maximum block length")
     session.require(case.features, set_size=case.size is not None)
     n = min(case.input.shape[1], 2 * limit + 1)
     with session.loaded(case.model_path, case.size) as model:

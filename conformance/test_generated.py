@@ -1,9 +1,12 @@
 """The checks on generated files (Hypothesis): feature combinations nobody wrote down.
 
 Each test draws complete valid (or invalid) files from `generators`, writes them for the
-implementation, and compares with the reference. Falsifying examples shrink to a minimal file;
-with --save-failures the shrunk case is written as a fixture folder. The number of examples comes
-from the Hypothesis profile (HYPOTHESIS_PROFILE: dev, ci, thorough).
+implementation, and compares with the reference. Falsifying examples shrink to a minimal file,
+which is saved as a case folder (nam-conformance-failures/ unless --save-failures names another)
+whose path the failure message gives. A generated valid file the implementation refuses is one
+problem, saved and recorded once per refusal message, and set aside: Hypothesis does not shrink a
+refusal, and the check goes on with other files. The number of examples comes from the Hypothesis
+profile (HYPOTHESIS_PROFILE: quick, dev, ci, thorough).
 """
 
 from __future__ import annotations
@@ -12,12 +15,13 @@ import contextlib
 
 import numpy as np
 import pytest
-from hypothesis import Phase, assume, given, note, settings, strategies as st
-from hypothesis.errors import Unsatisfiable
+from hypothesis import Phase, assume, given, note, reject, settings, strategies as st
+from hypothesis.errors import Unsatisfiable, UnsatisfiedAssumption
 
 import generators
 import nam_reference
-from conformance.helpers import assert_agrees, assert_same, save_failure
+from conformance.helpers import assert_agrees, assert_same, save_failure, saved_to
+from conformance.outcomes import BlockedSkip, LoadFailed, not_applicable, not_supported
 from conformance.probes import probe
 from nam_reference.features import features as feature_tags, registry
 
@@ -41,15 +45,22 @@ def _architectures(session) -> list[str] | None:
     excluded = {ARCHITECTURES[t] for t in session.caps.get("unsupported_features", ()) if t in ARCHITECTURES}
     names = [n for n in names if n not in excluded]
     if not names:
-        pytest.skip("NOT SUPPORTED: the implementation claims no architecture")
+        not_supported(sorted(ARCHITECTURES), "the implementation claims no architecture")
     return names
 
 
 def _supported(session, record, document) -> set:
     tags = feature_tags(document)
     assume(not session.missing_features(tags))  # draw again: this file uses something unclaimed
-    record.setdefault("features_seen", set()).update(tags)
+    _count_drawn(record)
+    record["drawn"] = tags  # counted as exercised unless the implementation refuses the file
     return tags
+
+
+def _count_drawn(record) -> None:
+    if "drawn" in record:
+        record["loaded_draws"] = record.get("loaded_draws", 0) + 1
+        record.setdefault("features_seen", set()).update(record.pop("drawn"))
 
 
 def _listed_as_failing(request):
@@ -66,15 +77,62 @@ def _weight_count_test(document: dict, change: str) -> str:
 
 
 def _finish(record, check: str) -> None:
+    _count_drawn(record)
     record.update(check=check, case="generated", features=sorted(record.pop("features_seen", ())))
 
 
 @contextlib.contextmanager
-def _keeping_failures(session, name: str, document, x, expected, size=None):
+def _keeping_failures(session, record, name: str, document, x=None, expected=None, **saved):
+    """Save a failing example (each shrinking step overwrites it) and name the folder in the failure."""
     try:
         yield
-    except BaseException as exc:
-        save_failure(session, name, document, x, expected, note=str(exc).splitlines()[0][:300], size=size)
+    except UnsatisfiedAssumption:
+        raise
+    except (Exception, pytest.fail.Exception) as exc:
+        folder = save_failure(session, name, document, x, expected, note=(str(exc).splitlines() or [""])[0][:300],
+                              clauses=record.get("clauses", ()), **saved)
+        saved_to(exc, folder)
+        raise
+
+
+@contextlib.contextmanager
+def _refusals_set_aside(session, record, name: str, document, x=None):
+    """A generated valid file the implementation refuses to load is recorded (saved once per refusal
+    message) and set aside like an unclaimed draw: a refusal is one problem, not a failure for
+    Hypothesis to shrink again and again."""
+    try:
+        yield
+    except LoadFailed as exc:
+        record.pop("drawn", None)
+        refusals = record.setdefault("refusals", [])
+        if not any(r["refusal"] == exc.cause["refusal"] for r in refusals):
+            expected = None
+            if x is not None:
+                model = nam_reference.Model(nam_reference.load_spec(document), reading=session.reading)
+                expected = np.atleast_2d(model.process(x, initial_state=session.initial_state))
+            folder = save_failure(session, f"{name}-refused-{len(refusals) + 1}", document, x, expected,
+                                  note=exc.msg, clauses=["GEN-3", *record.get("clauses", ())])
+            refusals.append({"kind": exc.cause["kind"], "refusal": exc.cause["refusal"], "message": exc.msg,
+                             "saved": f"{folder}/" if folder else None})
+        record["refused_draws"] = record.get("refused_draws", 0) + 1
+        if record["refused_draws"] >= record["examples"] and not record.get("loaded_draws"):
+            _blocked(record)  # as many files as the check runs, and every one refused: stop drawing
+        reject()
+
+
+def _blocked(record):
+    raise BlockedSkip("every generated file was refused: " + "; ".join(r["refusal"] for r in record["refusals"]))
+
+
+def _run(check, record, examples: int | None = None) -> None:
+    """Run a Hypothesis check of `examples` examples (the profile's number unless given); when every
+    file it drew was refused, it is blocked by those refusals."""
+    record["examples"] = examples or settings().max_examples
+    try:
+        check()
+    except Unsatisfiable:
+        if record.get("refusals"):
+            _blocked(record)
         raise
 
 
@@ -88,7 +146,7 @@ def test_generated_agreement(session, record):
         _agrees(session, record, document, x, "generated_agreement")
 
     try:
-        check()
+        _run(check, record)
     finally:
         _finish(record, "agreement")
 
@@ -103,8 +161,9 @@ def _agrees(session, record, document, x, name: str) -> None:
     x2 = np.tile(x, (spec.in_channels, 1))
     expected = expected_as(session.reading)
     note(f"features: {sorted(tags)}")
-    with _keeping_failures(session, name, document, x2, expected):
-        with session.loaded(session.write_model(document)) as loaded:
+    with _keeping_failures(session, record, name, document, x2, expected):
+        with _refusals_set_aside(session, record, name, document, x2), \
+                session.loaded(session.write_model(document)) as loaded:
             y = loaded.render(x2)
         assert_agrees(session, record, y, expected, what="generated file", clause="NUM-5",
                       sample_rate=spec.sample_rate, recompute=expected_as, features=tags)
@@ -127,18 +186,20 @@ def test_generated_feature_agreement(session, tag, record):
     try:
         strategy = generators.nam_files(architecture=_architectures(session), features=wanted)
     except ValueError:
-        pytest.skip(f"NOT APPLICABLE: no file of a claimed architecture uses {tag}")
+        not_applicable(f"no file of a claimed architecture uses {tag}")
 
-    @settings(max_examples=max(4, settings().max_examples // 10),
+    examples = max(min(4, settings().max_examples), settings().max_examples // 10)
+
+    @settings(max_examples=examples,
               phases=[Phase.explicit, Phase.reuse, Phase.generate])
     @given(document=strategy, x=generators.signals(min_length=256, max_length=SIGNAL_LENGTH, kinds=AUDIBLE))
     def check(document, x):
         _agrees(session, record, document, x, f"generated_feature_{tag}")
 
     try:
-        check()
+        _run(check, record, examples)
     except Unsatisfiable:
-        pytest.skip(f"NOT APPLICABLE: every file drawn with {tag} also used a feature the implementation does not claim")
+        not_applicable(f"every file drawn with {tag} also used a feature the implementation does not claim")
     finally:
         _finish(record, "agreement")
 
@@ -155,15 +216,17 @@ def test_generated_block_invariance(session, record):
         x2 = np.tile(x, (model.in_channels, 1))
         blocks = data.draw(generators.block_sequences(x2.shape[1], model.receptive_field()), label="blocks")
         path = session.write_model(document)
-        with session.loaded(path) as loaded:
+        with _refusals_set_aside(session, record, "generated_block_invariance", document, x2), \
+                session.loaded(path) as loaded:
             whole = loaded.render(x2)
-        with _keeping_failures(session, "generated_block_invariance", document, x2, whole):
+        with _keeping_failures(session, record, "generated_block_invariance", document, x2, whole,
+                               check="block_invariance", blocks=blocks):
             with session.loaded(path) as loaded:
                 y = loaded.render(x2, blocks)
             assert_same(record, y, whole, what=f"blocks {blocks[:6]}...", clause="STREAM-2")
 
     try:
-        check()
+        _run(check, record)
     finally:
         _finish(record, "block_invariance")
 
@@ -173,7 +236,7 @@ def test_generated_receptive_field(session, record):
     """For files whose receptive field is exact, the black-box probe finds exactly the formula's."""
     architectures = [a for a in _architectures(session) if a in ("Linear", "ConvNet", "WaveNet")]
     if not architectures:
-        pytest.skip("NOT SUPPORTED: no architecture with a finite receptive field is claimed")
+        not_supported(["arch.linear", "arch.convnet", "arch.wavenet"], "no architecture with a finite receptive field is claimed")
 
     @given(document=generators.rf_probe_files(architecture=architectures))
     def check(document):
@@ -181,21 +244,24 @@ def test_generated_receptive_field(session, record):
         model = nam_reference.load(document)
         rf = model.receptive_field()
         path = session.write_model(document)
-        if "receptive_field" in session.caps["reports"]:
-            with session.loaded(path) as loaded:
-                reported = loaded.info().get("receptive_field")
-            assert reported == rf, f"[STREAM-11] reported receptive field {reported}, the spec's is {rf}"
+        with _keeping_failures(session, record, "generated_receptive_field", document, check="receptive_field"):
+            if "receptive_field" in session.caps["reports"]:
+                with _refusals_set_aside(session, record, "generated_receptive_field", document), \
+                        session.loaded(path) as loaded:
+                    reported = loaded.info().get("receptive_field")
+                assert reported == rf, f"[STREAM-11] reported receptive field {reported}, the spec's is {rf}"
 
-        def render(x):
-            with session.loaded(path) as loaded:
-                return loaded.render(x)
+            def render(x):
+                with session.loaded(path) as loaded:
+                    return loaded.render(x)
 
-        result = probe(render, rf, model.in_channels)
-        assert result.causal and result.outside_unchanged and result.inside_changed, (
-            f"[STREAM-3] receptive field {rf}: {result.detail}")
+            with _refusals_set_aside(session, record, "generated_receptive_field", document):
+                result = probe(render, rf, model.in_channels)
+            assert result.causal and result.outside_unchanged and result.inside_changed, (
+                f"[STREAM-3] receptive field {rf}: {result.detail}")
 
     try:
-        check()
+        _run(check, record)
     finally:
         _finish(record, "receptive_field")
 
@@ -220,10 +286,13 @@ def test_generated_weight_count(request, session, record):
             if known_failure(same_change):
                 excused.add(same_change)
                 return
-            pytest.fail(f"[W-3] loaded a blob with one weight {'too many' if more else 'too few'}", pytrace=False)
+            record["breaks"] = "W-3"
+            with _keeping_failures(session, record, "generated_weight_count", document, check="weight_count",
+                                   breaks="W-3"):
+                pytest.fail(f"[W-3] loaded a blob with one weight {'too many' if more else 'too few'}")
 
     try:
-        check()
+        _run(check, record)
     finally:
         _finish(record, "weight_count")
         record["excused_by"] = sorted(excused)
@@ -234,8 +303,6 @@ def test_generated_invalid_rejected(request, session, record):
     """Mutations of valid files, each breaking one clause, are rejected (MUST-level kinds). A kind
     whose corpus file (or, for a wrong weight count, the fixture of the file's architecture with the
     same change) the expectations list as a known failure is not reported twice."""
-    if not hasattr(generators, "invalid_nam_files"):
-        pytest.skip("NOT APPLICABLE: this checkout's generators have no invalid-file strategy")
     known_failure, excused = _listed_as_failing(request), set()
 
     @given(case=generators.invalid_nam_files())
@@ -249,10 +316,13 @@ def test_generated_invalid_rejected(request, session, record):
             if any(known_failure(test_id) for test_id in same_reason):
                 excused.add(case.kind)
                 return
-            pytest.fail(f"[{case.clause}] accepted an invalid file ({case.kind})", pytrace=False)
+            record["breaks"] = case.clause
+            with _keeping_failures(session, record, "generated_invalid_rejected", document, check="rejection",
+                                   breaks=case.clause):
+                pytest.fail(f"[{case.clause}] accepted an invalid file ({case.kind})")
 
     try:
-        check()
+        _run(check, record)
     finally:
         record.update(check="rejection", case="generated", features=[])
         record["excused_kinds"] = sorted(excused)

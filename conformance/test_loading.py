@@ -7,9 +7,10 @@ import contextlib
 import pytest
 
 from conformance.adapters import NotApplicable, Rejected, Unsupported
+from conformance.cases import ROOT
 from conformance.helpers import describe
 from conformance.metrics import compare
-from conformance.session import NOT_APPLICABLE
+from conformance.outcomes import not_applicable
 
 
 @pytest.mark.clauses("GEN-3")
@@ -24,8 +25,9 @@ def test_valid_file_loads(session, case, record):
 @pytest.mark.clauses("GEN-5")
 def test_invalid_file_rejected(session, invalid_case, record):
     """Every invalid file is rejected: a reported refusal, not a crash, a hang or a model ([GEN-5])."""
-    record.update(check="rejection", case=invalid_case.id, features=[],
-                  clauses=["GEN-5", invalid_case.clause], reject_level=invalid_case.reject_level)
+    record.update(check="rejection", case=invalid_case.id, features=[], breaks=invalid_case.clause,
+                  case_folder=invalid_case.path.relative_to(ROOT).as_posix(),
+                  clauses=[invalid_case.clause, "GEN-5"], reject_level=invalid_case.reject_level)
     if session.refuses(invalid_case.path):
         return
     message = (f"[{invalid_case.clause}] the implementation accepted an invalid file "
@@ -43,7 +45,7 @@ def test_unsupported_feature_fails_closed(session, case, record):
     describe(record, case, "fail_closed")
     missing = session.missing_features(case.features)
     if not missing:
-        pytest.skip(f"{NOT_APPLICABLE}: the implementation claims every feature of this case")
+        not_applicable("the implementation claims every feature of this case")
     try:
         handle = session.impl.load(str(case.model_path))
     except (Rejected, Unsupported):
@@ -53,7 +55,7 @@ def test_unsupported_feature_fails_closed(session, case, record):
             handle.set_size(case.size)
         y = handle.process(case.input)
     except NotApplicable:
-        pytest.skip(f"{NOT_APPLICABLE}: the implementation loaded the file but cannot render it here")
+        not_applicable("the implementation loaded the file but cannot render it here")
     finally:
         with contextlib.suppress(Exception):
             handle.close()

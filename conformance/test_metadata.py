@@ -8,7 +8,7 @@ import json
 import pytest
 
 from conformance.helpers import describe
-from conformance.session import NOT_APPLICABLE
+from conformance.outcomes import not_applicable
 
 LOUDNESS_FORMS = {"absent": ..., "null": None, "zero": 0.0, "integer": -18, "float": -17.25}
 
@@ -55,7 +55,7 @@ def test_reported_loudness_forms(session, case, form, record):
     describe(record, case, "reported_facts")
     session.require(case.features, reports="loudness")
     if case.model.is_container:
-        pytest.skip(f"{NOT_APPLICABLE}: a container's loudness falls back to a submodel ([LOUD-7])")
+        not_applicable("a container's loudness falls back to a submodel ([LOUD-7])")
     document = copy.deepcopy(json.loads(case.model_path.read_bytes()))
     metadata = dict(document.get("metadata") or {})
     value = LOUDNESS_FORMS[form]
@@ -78,7 +78,7 @@ def test_reported_container_loudness(session, case, record):
     describe(record, case, "reported_facts")
     session.require(case.features, reports="loudness")
     if not case.model.is_container:
-        pytest.skip(f"{NOT_APPLICABLE}: not a container")
+        not_applicable("not a container")
     document = copy.deepcopy(json.loads(case.model_path.read_bytes()))
     (document.get("metadata") or {}).pop("loudness", None)
     last = document["config"]["submodels"][-1]["model"]

@@ -10,8 +10,12 @@ from conformance.helpers import describe
 from conformance.probes import probe
 from conformance.session import fresh_render
 
+# The clause that defines each architecture's receptive field.
+RECEPTIVE_FIELD_CLAUSE = {"Linear": "LIN-6", "ConvNet": "CNN-6", "LSTM": "LSTM-7", "WaveNet": "WN-RF-2",
+                          "SlimmableContainer": "CONT-7", "Sequential": "SEQ-7"}
 
-@pytest.mark.clauses("STREAM-11", "LIN-6", "CNN-6", "LSTM-7", "WN-RF-2", "CONT-7")
+
+@pytest.mark.clauses("STREAM-11", "LIN-6", "CNN-6", "LSTM-7", "WN-RF-2", "CONT-7", "SEQ-7")
 def test_reported_receptive_field(session, case, record):
     """A reported receptive field equals the spec's formula (null when unbounded)."""
     describe(record, case, "reported_facts")
@@ -19,7 +23,8 @@ def test_reported_receptive_field(session, case, record):
     with session.loaded(case.model_path, case.size) as model:
         reported = model.info().get("receptive_field")
     expected = case.receptive_field
-    assert reported == expected, f"[WN-RF-2] reported receptive field {reported}, the spec's is {expected}"
+    clause = RECEPTIVE_FIELD_CLAUSE[case.model.architecture]
+    assert reported == expected, f"[{clause}] reported receptive field {reported}, the spec's is {expected}"
 
 
 @functools.lru_cache(maxsize=None)

@@ -44,7 +44,8 @@ def test_size_selection(session, size_case, record):
     x = case.input[:, :LENGTH]
     y = fresh_render(session, case, x, size=size)
     expected = case.reference(x, initial_state=session.initial_state, size=size, reading=session.reading)
-    assert_agrees(session, record, y, expected, what=f"the output at size {size:g}", clause="CONT-6",
+    assert_agrees(session, record, y, expected, what=f"the output at size {size:g}",
+                  clause="CONT-6" if case.model.is_container else "WN-SLIM-5",
                   sample_rate=case.model.sample_rate, features=case.features,
                   recompute=lambda reading: case.reference(x, initial_state=session.initial_state, size=size,
                                                            reading=reading))
@@ -87,4 +88,5 @@ def test_reported_breakpoints(session, case, record):
         reported = model.info().get("breakpoints")
     assert reported is not None and np.allclose(reported, case.model.breakpoints, rtol=0, atol=1e-12) and \
         len(reported) == len(case.model.breakpoints), (
-        f"[CONT-8] reported breakpoints {reported}, the spec's are {case.model.breakpoints}")
+        f"[{'CONT-8' if case.model.is_container else 'WN-SLIM-9'}] reported breakpoints {reported}, the spec's are "
+        f"{case.model.breakpoints}")

@@ -2,7 +2,7 @@
 
     from generators import nam_files, invalid_nam_files, rf_probe_files, signals, block_sequences
 
-Importing this package registers the Hypothesis profiles `dev`, `ci` and `thorough` and loads the
+Importing this package registers the Hypothesis profiles `quick`, `dev`, `ci` and `thorough` and loads the
 one named by HYPOTHESIS_PROFILE (default `dev`). `python -m generators emit` writes reproducible
 cases; `python -m generators fixtures` rebuilds `fixtures/cases/`.
 """

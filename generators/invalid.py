@@ -346,6 +346,12 @@ def _(doc, src):
     return _set_activation(doc, {"type": "PReLU", "negative_slope": 0.1, "negative_slopes": [0.1]})
 
 
+@kind("activation.binary32_overflow.prelu_slope", "ACT-7", "non_finite", "a PReLU slope of -1e308: finite as "
+      "a double, infinite in binary32", architecture=["ConvNet", "WaveNet"])
+def _(doc, src):
+    return _set_activation(doc, {"type": "PReLU", "negative_slope": -1e308})
+
+
 @kind("convnet.prelu.slope_count", "ACT-4", "consistency", "a per-channel PReLU with one slope too many",
       architecture="ConvNet")
 def _(doc, src):

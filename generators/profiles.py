@@ -1,5 +1,8 @@
 """Hypothesis profiles, chosen with the HYPOTHESIS_PROFILE environment variable (default `dev`).
 
+- `quick`: every check once on every architecture, in under a minute against the reference: a few
+  examples per generated check, and the conformance suite runs its fixed checks on one case per
+  architecture (the smallest) and one invalid file per error class. A smoke test, not a verdict.
 - `dev`: a quick look while editing.
 - `ci`: keeps the whole test run fast; about 20 examples per test. It keeps no example database,
   so one seed draws the same examples on every machine and a verdict reproduces anywhere.
@@ -21,7 +24,7 @@ import pkgutil
 
 from hypothesis import HealthCheck, settings
 
-PROFILES = ("dev", "ci", "thorough")
+PROFILES = ("quick", "dev", "ci", "thorough")
 _SLOW_DRAWS = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example,
                HealthCheck.filter_too_much]
 
@@ -29,6 +32,7 @@ _SLOW_DRAWS = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.lar
 def register() -> None:
     defaults = settings.get_profile("default")
     common = dict(parent=defaults, deadline=None, suppress_health_check=_SLOW_DRAWS)
+    settings.register_profile("quick", max_examples=3, database=None, **common)
     settings.register_profile("dev", max_examples=30, **common)
     settings.register_profile("ci", max_examples=20, print_blob=True, database=None, **common)
     settings.register_profile("thorough", max_examples=1000, print_blob=True, **common)

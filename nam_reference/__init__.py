@@ -12,7 +12,7 @@ import numpy as np
 
 from .envelope import nested_models
 from .model import Model, Stream
-from .problems import InvalidModelError, Problem, Report
+from .problems import InvalidModelError, NonFiniteOutputError, Problem, Report
 from .readings import EXACT, Reading
 from .validation import check, load_spec, validate
 
@@ -27,5 +27,5 @@ def load(source, dtype=np.float32, name: str | None = None, approximations=(), d
     return Model(load_spec(source, name), dtype, Reading(approximations, dialects))
 
 
-__all__ = ["EXACT", "InvalidModelError", "Model", "Problem", "Reading", "Report", "SPEC_VERSION", "Stream", "check", "load",
+__all__ = ["EXACT", "InvalidModelError", "Model", "NonFiniteOutputError", "Problem", "Reading", "Report", "SPEC_VERSION", "Stream", "check", "load",
            "load_spec", "nested_models", "validate"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import wave
 
 import numpy as np
 import scipy.io.wavfile
@@ -18,16 +17,21 @@ def read(path) -> tuple[np.ndarray, float | None]:
     path = os.fspath(path)
     if path.lower().endswith(".f32"):
         try:
-            data = np.fromfile(path, dtype="<f4")
+            with open(path, "rb") as f:
+                raw = f.read()
         except OSError as exc:
             raise AudioError(f"{path}: cannot read: {exc.strerror or exc}") from None
-        return data.astype(np.float32)[None, :], None
+        if len(raw) % 4:
+            raise AudioError(f"{path}: a .f32 file holds 4-byte samples; its {len(raw)} bytes leave {len(raw) % 4} over")
+        return np.frombuffer(raw, dtype="<f4").astype(np.float32)[None, :], None
     try:
         rate, data = scipy.io.wavfile.read(path)
     except FileNotFoundError:
         raise AudioError(f"{path}: no such file") from None
-    except (ValueError, OSError, wave.Error, EOFError) as exc:
-        raise AudioError(f"{path}: not a readable WAV file ({exc})") from None
+    except Exception as exc:  # the header is untrusted: any failure to parse it is a bad file, e.g. 0 channels
+        raise AudioError(f"{path}: not a readable WAV file ({type(exc).__name__}: {exc})") from None
+    if rate <= 0 or (data.ndim == 2 and data.shape[1] == 0):
+        raise AudioError(f"{path}: not a usable WAV file (sample rate {rate}, {data.shape[-1] if data.ndim == 2 else 1} channels)")
     return _to_float(data, path).T.copy() if data.ndim == 2 else _to_float(data, path)[None, :], float(rate)
 
 

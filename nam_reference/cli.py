@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 
@@ -16,11 +17,12 @@ import numpy as np
 
 from . import SPEC_VERSION, __version__, audio
 from .model import Model
-from .problems import InvalidModelError
+from .problems import InvalidModelError, NonFiniteOutputError
 from .validation import check
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 PROGRESS_AFTER_SECONDS = 5.0
+MAX_PROBLEM_LINES = 100  # per file; the rest are counted (--json lists them all)
 
 
 class UsageError(Exception):
@@ -41,6 +43,9 @@ def main(argv=None) -> int:
     except InvalidModelError as exc:
         _fail(str(exc))
         return EXIT_INVALID
+    except NonFiniteOutputError as exc:  # a valid model that overflows on this input ([NUM-10])
+        _fail(f"{getattr(args, 'model', '')}: {exc}")
+        return EXIT_INVALID
     except KeyboardInterrupt:
         _fail("interrupted")
         return 130
@@ -57,8 +62,27 @@ def _fail(message: str) -> None:
     print(f"nam-ref: {message}", file=sys.stderr)
 
 
+class _Parser(argparse.ArgumentParser):
+    """Command-line mistakes in one line (exit 2), like every other bad input."""
+
+    def error(self, message):
+        _fail(f"{message} (see {self.prog} --help)")
+        sys.exit(EXIT_USAGE)
+
+
+def finite_float(text: str) -> float:
+    """An option's number: NaN and infinities are not sizes, levels or scales."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="nam-ref", description=f"Reference tools for .nam files (specification {SPEC_VERSION}).")
     parser.add_argument("--version", action="version", version=f"nam-ref {__version__} (spec {SPEC_VERSION})")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
@@ -71,7 +95,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("info", help="architecture, sample rate, weight count, receptive field, metadata")
     p.add_argument("model", metavar="MODEL")
-    p.add_argument("--slim", type=float, metavar="V", help="report the model selected at size V")
+    p.add_argument("--slim", type=finite_float, metavar="V", help="report the model selected at size V")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_info)
 
@@ -80,7 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("input", metavar="IN")
     p.add_argument("output", metavar="OUT")
     p.add_argument("--block", type=int, metavar="N", help="stream in blocks of N samples (default: whole signal)")
-    p.add_argument("--slim", type=float, metavar="V", help="size parameter of a slimmable model (default 1.0)")
+    p.add_argument("--slim", type=finite_float, metavar="V", help="size parameter of a slimmable model (default 1.0)")
     p.add_argument("--initial-state", choices=["silent", "cold"], default="silent",
                    help="silent past (normative) or cold (every buffer zero)")
     p.add_argument("--float64", action="store_true", help="compute in float64 (for error analysis)")
@@ -120,9 +144,11 @@ def cmd_validate(args) -> int:
         any_invalid |= not report.ok
         results.append(report.as_json())
         if not args.json:
-            for problem in report.problems:
-                if problem.is_error or not args.quiet:
-                    print(problem.line())
+            shown = [p for p in report.problems if p.is_error or not args.quiet]
+            for problem in shown[:MAX_PROBLEM_LINES]:
+                print(problem.line())
+            if len(shown) > MAX_PROBLEM_LINES:
+                print(f"{path}: ... and {len(shown) - MAX_PROBLEM_LINES} more problems (--json lists them all)")
     if args.json:
         json.dump({"spec_version": SPEC_VERSION, "results": results}, sys.stdout, indent=2)
         print()
@@ -205,6 +231,9 @@ def cmd_info(args) -> int:
 
 
 def cmd_render(args) -> int:
+    for given in (args.model, args.input):
+        if _same_file(given, args.output):
+            raise UsageError(f"the output {args.output} is the same file as the input {given}; it would be replaced")
     model, _ = load_model(args.model, np.float64 if args.float64 else np.float32)
     x, rate = audio.read(args.input)
     if rate is not None and rate != model.sample_rate and not args.ignore_sample_rate:
@@ -231,6 +260,13 @@ def cmd_render(args) -> int:
         progress.done()
     audio.write(args.output, y, rate or model.sample_rate)
     return EXIT_OK
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):  # either does not exist (yet): compare the names
+        return os.path.abspath(a) == os.path.abspath(b)
 
 
 class _ProgressBar:

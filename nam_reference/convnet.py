@@ -61,6 +61,8 @@ class ConvNetConfig:
 
 
 def parse_config(config: dict, ctx) -> ConvNetConfig | None:
+    if not ctx.at_most_one_weight_each(len(config["dilations"]), "blocks"):
+        return None
     act = activations.parse(config["activation"])
     cfg = ConvNetConfig(int(config["channels"]), tuple(int(d) for d in config["dilations"]), config["batchnorm"],
                         act, int(config.get("groups", 1)), int(config.get("in_channels", 1)),

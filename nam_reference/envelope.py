@@ -9,6 +9,7 @@ import re
 
 import numpy as np
 
+from . import jsonfile
 from .problems import Report, join
 from .schema import usable_metadata
 
@@ -44,8 +45,9 @@ class ModelSpec:
 class Context:
     """What an architecture's config parser needs: where it is, and how to report."""
 
-    def __init__(self, report: Report, path: str, sample_rate: float, depth: int, version):
+    def __init__(self, report: Report, path: str, sample_rate: float, depth: int, version, blob_length: int = 0):
         self.report = report
+        self.blob_length = blob_length  # len(weights): bounds what the config may declare before it is read
         self.path = path
         self.sample_rate = sample_rate
         self.depth = depth
@@ -68,6 +70,15 @@ class Context:
             self.report.warn(self.config_path(*rel), "VER-5",
                              f"{name} was introduced in {'.'.join(map(str, since))}; this file says "
                              f"{'.'.join(map(str, self.version))}")
+
+    def at_most_one_weight_each(self, units: int, what: str) -> bool:
+        """Each of `units` parts needs at least one weight: more than the blob has fails at once ([W-3],
+        [W-5]), before anything is read or sized per part."""
+        if units <= self.blob_length:
+            return True
+        self.report.error(join(self.path, "weights"), "W-3", f"the config declares {units} {what}, each with at least "
+                          f"one weight; the blob has {self.blob_length} weights", "weight_count")
+        return False
 
     def nested(self, document, rel: tuple) -> ModelSpec | None:
         """Check a nested model (a container submodel or a condition_dsp, [ENV-5])."""
@@ -115,7 +126,7 @@ def check_model(doc, path: str, report: Report, parent_rate: float | None, depth
     rate, defaulted = _sample_rate(doc, path, report, parent_rate)
     weights = _weights(doc["weights"], join(path, "weights"), report)
 
-    ctx = Context(report, path, rate, depth, version)
+    ctx = Context(report, path, rate, depth, version, len(doc["weights"]))
     if doc["architecture"] in ("SlimmableContainer", "Sequential"):
         ctx.feature(doc["architecture"], (0, 7, 0))
     config = ARCHITECTURES[doc["architecture"]].parse_config(doc["config"], ctx)
@@ -165,23 +176,26 @@ def _sample_rate(doc, path: str, report: Report, parent_rate: float | None) -> t
     return rate, False
 
 
-def _weights(values: list, path: str, report: Report) -> np.ndarray | None:
+def _weights(values, path: str, report: Report) -> np.ndarray | None:
     """The blob as float32 ([W-1], [W-2]); None (with a problem reported) if any element is unusable."""
-    for i, v in enumerate(values):
-        if type(v) not in (int, float):  # bool is not a number here ([JSON-6])
-            report.error(join(path, i), "W-1", f"weights must be numbers; got {_type_name(v)}", "schema")
-            return None
-    try:
-        wide = np.array(values, dtype=np.float64)
-    except OverflowError:  # an integer literal beyond the double range
-        wide = np.array([float(v) if abs(v) <= FLOAT32_MAX else math.inf for v in values])
+    if isinstance(values, jsonfile.NumberArray):  # already read as finite doubles
+        wide = values.values
+    else:
+        for i, v in enumerate(values):
+            if type(v) not in (int, float):  # bool is not a number here ([JSON-6])
+                report.error(join(path, i), "W-1", f"weights must be numbers; got {_type_name(v)}", "schema")
+                return None
+        try:
+            wide = np.array(values, dtype=np.float64)
+        except OverflowError:  # an integer literal beyond the double range
+            wide = np.array([float(v) if abs(v) <= FLOAT32_MAX else math.inf for v in values])
     with np.errstate(over="ignore"):
         narrow = wide.astype(np.float32)
     bad = np.flatnonzero(~np.isfinite(narrow))
     if bad.size:
         i = int(bad[0])
         more = f" ({bad.size} weights do)" if bad.size > 1 else ""
-        report.error(join(path, i), "W-2", f"{values[i]!r} rounds to infinity in binary32{more}", "non_finite")
+        report.error(join(path, i), "W-2", f"{values[i] if isinstance(values, list) else float(wide[i])!r} rounds to infinity in binary32{more}", "non_finite")
         return None
     return narrow
 

@@ -27,7 +27,7 @@ import numpy as np
 from . import SPEC_VERSION, cli, jsonfile, loudness
 from .envelope import ModelSpec
 from .model import Model, _all_models
-from .problems import ERROR, WARNING, InvalidModelError, Report
+from .problems import ERROR, WARNING, InvalidModelError, NonFiniteOutputError, Report
 from .validation import check
 
 INFO = "info"
@@ -86,6 +86,8 @@ def check_file(path: str, stimulus: np.ndarray | None = None) -> FileResult:
         return result
     try:
         _Checker(result, spec, stimulus).run()
+    except NonFiniteOutputError as exc:  # the stimulus overflows the model: a finding, not a crash
+        result.findings.append(Finding(path, "", exc.clause, ERROR, f"the loudness stimulus: {exc}"))
     except Exception as exc:
         return _crashed(path, exc, result.findings)
     return result
@@ -317,7 +319,7 @@ def register_commands(sub) -> None:
     p.add_argument("model", metavar="MODEL")
     p.add_argument("--stimulus", metavar="WAV", help="the trainer's loudness_input.wav (default: found in an "
                    "installed neural-amp-modeler, which is not imported)")
-    p.add_argument("--slim", type=float, metavar="V", help="measure the model selected at size V (default 1.0)")
+    p.add_argument("--slim", type=cli.finite_float, metavar="V", help="measure the model selected at size V (default 1.0)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_loudness)
 
@@ -327,8 +329,8 @@ def register_commands(sub) -> None:
     p.add_argument("model", metavar="MODEL")
     p.add_argument("output", metavar="OUT")
     how = p.add_mutually_exclusive_group(required=True)
-    how.add_argument("--db", type=float, metavar="X", help="change the output level by X dB")
-    how.add_argument("--scale", type=float, metavar="S", help="multiply the output by S > 0")
+    how.add_argument("--db", type=cli.finite_float, metavar="X", help="change the output level by X dB")
+    how.add_argument("--scale", type=cli.finite_float, metavar="S", help="multiply the output by S > 0")
     p.set_defaults(run=cmd_scale_output)
 
     p = sub.add_parser(
@@ -423,7 +425,10 @@ def _stored_values(model: Model, size: float | None) -> tuple[dict, str | None]:
 
 
 def cmd_scale_output(args) -> int:
-    scale = loudness.db_to_scale(args.db) if args.db is not None else args.scale
+    try:
+        scale = loudness.db_to_scale(args.db) if args.db is not None else args.scale
+    except OverflowError:
+        raise cli.UsageError(f"--db {args.db:g} is beyond any scale a float can hold") from None
     try:
         with open(args.model, "rb") as f:
             data = f.read()

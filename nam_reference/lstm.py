@@ -24,8 +24,13 @@ class LSTMConfig:
         return [self.input_size] + [self.hidden_size] * (self.num_layers - 1)
 
     def weight_count(self) -> int:  # [LSTM-3]
+        # In closed form: num_layers is not yet checked against the blob, so no list is sized from it ([W-5]).
         h, o = self.hidden_size, self.out_channels
-        return sum(4 * h * (i + h) + 4 * h + 2 * h for i in self.layer_inputs()) + o * h + o
+
+        def layer(i):
+            return 4 * h * (i + h) + 4 * h + 2 * h
+
+        return layer(self.input_size) + (self.num_layers - 1) * layer(h) + o * h + o
 
     def receptive_field(self) -> None:
         return None  # [LSTM-7]

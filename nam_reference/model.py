@@ -8,6 +8,7 @@ import numpy as np
 
 from .container import ContainerConfig
 from .envelope import ModelSpec
+from .problems import NonFiniteOutputError
 from .readings import EXACT, Reading
 from .sequential import SequentialConfig, SequentialNetwork
 
@@ -198,11 +199,23 @@ class Stream:
         if x2.shape[1] == 0:
             return np.zeros((self.model.out_channels, 0), dtype=self.model.dtype)  # [STREAM-5]
         network = self.model._network(self._key)
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported by _finite ([NUM-10])
+            return self._run(network, x2)
+
+    def _run(self, network, x2: np.ndarray) -> np.ndarray:
         if x2.shape[1] <= CHUNK:
-            return network.process(x2, self._state)
+            return _finite(network.process(x2, self._state), x2)
         # A longer block runs in CHUNK-sized pieces, like a whole signal: bounded memory ([STREAM-4]).
-        return np.concatenate([network.process(x2[:, start:start + CHUNK], self._state)
+        return np.concatenate([_finite(network.process(x2[:, start:start + CHUNK], self._state), x2[:, start:start + CHUNK])
                                for start in range(0, x2.shape[1], CHUNK)], axis=1)
+
+
+def _finite(y: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """y, unless finite input gave a non-finite sample: that is reported, never returned ([NUM-10])."""
+    if not np.isfinite(y).all() and np.isfinite(x).all():
+        channel, sample = np.argwhere(~np.isfinite(y))[0]
+        raise NonFiniteOutputError(int(channel), int(sample))
+    return y
 
 
 def _as_channels(x, channels: int, dtype) -> np.ndarray:

@@ -114,3 +114,18 @@ class InvalidModelError(Exception):
         first = errors[0].line() if errors else f"{report.file}: invalid"
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         super().__init__(first + more)
+
+
+class NonFiniteOutputError(ArithmeticError):
+    """Raised by `process` when finite input gives a NaN or infinite output sample ([NUM-10]).
+
+    The file is valid; its computation overflows binary32 for this input, where the spec defines no
+    output. The stream's state is then undefined: reset it before processing more.
+    """
+
+    clause = "NUM-10"
+
+    def __init__(self, channel: int, sample: int):
+        self.channel, self.sample = channel, sample
+        super().__init__(f"[NUM-10] the output of channel {channel} at sample {sample} is not finite for finite "
+                         "input: the computation overflows binary32")

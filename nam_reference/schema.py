@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import os
 from pathlib import Path
@@ -29,24 +30,33 @@ def _validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema())
 
 
-_CLASS_BY_CLAUSE = {"VER-1": "version", "VER-2": "version"}
+_CLASS_BY_CLAUSE = {"VER-1": "version", "VER-2": "version", "ACT-7": "non_finite"}
+
+
+MAX_SCHEMA_ERRORS = 1000  # a file with more is reported by its first ones: bounded time ([LIM-4])
+_LONG = 64  # arrays longer than this reach the schema without repeated scalars
 
 
 def check(document, report: Report) -> None:
     """Report every schema violation, at most one per JSON location (the first found)."""
     seen: set[str] = set()
+    compact, origins = _compacted(document)
     # A failed oneOf/anyOf/not is reported as itself: its subschema carries a readable x-message.
-    errors = [leaf for error in _validator().iter_errors(document) for leaf in _meant(error)]
+    found = list(itertools.islice(_validator().iter_errors(compact), MAX_SCHEMA_ERRORS))
+    errors = [leaf for error in found for leaf in _meant(error)]
     for error in sorted(errors, key=_error_order):
-        path = pointer(error.absolute_path)
+        original = _original_path(compact, error.absolute_path, origins)
+        path = pointer(original)
         if path in seen:
             continue
         seen.add(path)
         clause, message = _clause_and_message(error)
-        if clause in ("META-1", "META-2") and _informational(error.absolute_path):
+        if clause in ("META-1", "META-2") and _informational(original):
             report.warn(path, clause, message + "; read as unknown")
             continue
         report.error(path, clause, message, _CLASS_BY_CLAUSE.get(clause, "schema"))
+    if len(found) == MAX_SCHEMA_ERRORS:
+        report.warn("", "LIM-4", f"the schema check stopped after {MAX_SCHEMA_ERRORS} problems; there may be more")
 
 
 # The metadata values readers report ([META-5]): a wrong type there stays an error ([META-2]).
@@ -70,6 +80,68 @@ def usable_metadata(metadata):
     known = schema()["$defs"]["metadata"]["properties"]
     return {k: (v if k not in known or jsonschema.Draft202012Validator(known[k]).is_valid(v) else None)
             for k, v in metadata.items()}
+
+
+def _compacted(value):
+    """`value` with every long array cut down to what the schema needs to judge it, and for each such
+    array (by id) the original index of every item kept. The schema's item rules judge each item alone:
+    a string, boolean or null by its value (kept once), a number by its type and bounds (so the smallest
+    and largest of each kind of number stand for all of them: the schema has no other rule on numbers
+    in arrays). A million dilations, or a swapped-in weight array, costs the schema a few items."""
+    origins: dict[int, list[int]] = {}
+
+    def walk(v):
+        if isinstance(v, dict):
+            return {k: walk(x) for k, x in v.items()} if any(isinstance(x, (dict, list)) for x in v.values()) else v
+        if not isinstance(v, list):
+            return v
+        if len(v) <= _LONG:
+            return [walk(x) for x in v] if any(isinstance(x, (dict, list)) for x in v) else v
+        if set(map(type, v)) == {int}:  # the common long array (dilations, numbers in metadata), at C speed
+            low, high = min(v), max(v)
+            kept_index = sorted({v.index(low), v.index(high)})
+            items = [v[i] for i in kept_index]
+            origins[id(items)] = kept_index
+            return items
+        kept, seen, extremes = [], set(), {}
+        for i, x in enumerate(v):
+            kind = type(x)
+            if kind is int or kind is float:
+                group = (kind, kind is float and x.is_integer())  # 1.0 is an integer to the schema
+                e = extremes.get(group)
+                if e is None:
+                    extremes[group] = [x, i, x, i]
+                elif x < e[0]:
+                    e[0], e[1] = x, i
+                elif x > e[2]:
+                    e[2], e[3] = x, i
+            elif kind is str or kind is bool or x is None:
+                if (kind, x) not in seen:
+                    seen.add((kind, x))
+                    kept.append((i, x))
+            else:
+                kept.append((i, walk(x)))
+        for low, i, high, j in extremes.values():
+            kept += [(i, low)] if i == j else [(i, low), (j, high)]
+        kept.sort(key=lambda pair: pair[0])
+        items = [x for _, x in kept]
+        origins[id(items)] = [i for i, _ in kept]
+        return items
+
+    return walk(value), origins
+
+
+def _original_path(compact, path, origins) -> list:
+    """An error's path in the compacted document, as a path in the original one."""
+    out, node = [], compact
+    for part in path:
+        index = origins.get(id(node)) if isinstance(node, list) else None
+        out.append(index[part] if index is not None else part)
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return out
 
 
 def _meant(error) -> list:

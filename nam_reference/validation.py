@@ -18,10 +18,10 @@ def check(source, name: str | None = None) -> tuple[Report, ModelSpec | None]:
         with open(source, "rb") as f:
             data = f.read()
         report = Report(name or os.fspath(source))
-        document = jsonfile.decode(data, report)
+        document = jsonfile.decode(data, report, number_arrays=True)
     elif isinstance(source, (bytes, bytearray)):
         report = Report(name or "<bytes>")
-        document = jsonfile.decode(bytes(source), report)
+        document = jsonfile.decode(bytes(source), report, number_arrays=True)
     else:
         report = Report(name or "<document>")
         document = source if jsonfile.check_value(source, report) else None
@@ -54,7 +54,7 @@ def _without_weights(model):
     if not isinstance(model, dict):
         return model
     out = dict(model)
-    if isinstance(out.get("weights"), list):
+    if isinstance(out.get("weights"), (list, jsonfile.NumberArray)):
         out["weights"] = []
     config = out.get("config")
     if isinstance(config, dict):

@@ -297,3 +297,143 @@ def test_info_text(tmp_path, capsys, linear_model):
     code, out, err = run_main(capsys, "info", linear_model)
     assert code == 0 and err == ""
     assert "Linear" in out and "receptive field   2 samples" in out and "48000 Hz" in out
+
+
+# Every command against a table of bad inputs: one line on stderr, exit 1 (invalid model) or 2
+# (unusable input), never 3, which is kept for the reference's own bugs.
+
+def _wav_header(channels: int, rate: int = RATE, bits: int = 16, data: bytes = b"\0\0\0\0") -> bytes:
+    """A PCM WAV file whose header says what it is told to, true or not."""
+    block = channels * bits // 8 & 0xFFFF
+    fmt = (1).to_bytes(2, "little") + channels.to_bytes(2, "little") + rate.to_bytes(4, "little") + \
+        (rate * block & 0xFFFFFFFF).to_bytes(4, "little") + block.to_bytes(2, "little") + bits.to_bytes(2, "little")
+    body = b"WAVE" + b"fmt " + len(fmt).to_bytes(4, "little") + fmt + b"data" + len(data).to_bytes(4, "little") + data
+    return b"RIFF" + len(body).to_bytes(4, "little") + body
+
+
+def hostile_inputs(tmp_path, linear_model):
+    """name -> (arguments, expected exit code)."""
+    mono = tmp_path / "mono.f32"
+    np.zeros(4, dtype="<f4").tofile(mono)
+    (tmp_path / "odd.f32").write_bytes(b"\0" * 6)
+    (tmp_path / "zero_channels.wav").write_bytes(_wav_header(0))
+    (tmp_path / "zero_rate.wav").write_bytes(_wav_header(1, rate=0))
+    (tmp_path / "huge_channels.wav").write_bytes(_wav_header(65535))
+    (tmp_path / "garbage.wav").write_bytes(b"RIFF\xff\xff\xff\xffWAVEfmt ")
+    (tmp_path / "empty").mkdir()
+    invalid = write_model(tmp_path / "invalid.nam", make_document("Linear", {"receptive_field": 3, "bias": False},
+                                                                  [1.0, 2.0]))
+    many = write_model(tmp_path / "many.nam", wavenet_document(
+        [layer_array(dilations=[0] * 300, kernel_sizes=["x"] * 300)], [0.5] * 9))
+    overflow = write_model(tmp_path / "overflow.nam", make_document(
+        "Linear", {"receptive_field": 1, "bias": True}, [3e38, 3e38], sample_rate=RATE))
+    np.array([0.5], dtype="<f4").tofile(tmp_path / "half.f32")
+    out = tmp_path / "out.wav"
+    missing = tmp_path / "absent.nam"
+    return {
+        "validate: no file": (["validate"], 2),
+        "validate: missing file": (["validate", missing], 2),
+        "validate: a folder": (["validate", tmp_path / "empty"], 2),
+        "validate: invalid": (["validate", invalid], 1),
+        "validate: unknown option": (["validate", linear_model, "--colour"], 2),
+        "info: --slim nan": (["info", linear_model, "--slim", "nan"], 2),
+        "info: --slim inf": (["info", linear_model, "--slim", "inf"], 2),
+        "info: --slim word": (["info", linear_model, "--slim", "half"], 2),
+        "info: invalid": (["info", invalid], 1),
+        "render: 0-channel WAV": (["render", linear_model, tmp_path / "zero_channels.wav", out], 2),
+        "render: WAV at 0 Hz": (["render", linear_model, tmp_path / "zero_rate.wav", out], 2),
+        "render: WAV of 65535 channels": (["render", linear_model, tmp_path / "huge_channels.wav", out], 2),
+        "render: truncated WAV": (["render", linear_model, tmp_path / "garbage.wav", out], 2),
+        "render: .f32 of 6 bytes": (["render", linear_model, tmp_path / "odd.f32", out], 2),
+        "render: --slim nan": (["render", linear_model, mono, out, "--slim", "nan"], 2),
+        "render: --slim -inf": (["render", linear_model, mono, out, "--slim", "-inf"], 2),
+        "render: --block word": (["render", linear_model, mono, out, "--block", "many"], 2),
+        "render: --block -5": (["render", linear_model, mono, out, "--block", "-5"], 2),
+        "render: output is the model": (["render", linear_model, mono, linear_model], 2),
+        "render: output is the input": (["render", linear_model, mono, mono], 2),
+        "render: output in a missing folder": (["render", linear_model, mono, tmp_path / "no" / "out.wav"], 2),
+        "render: output is a folder": (["render", linear_model, mono, tmp_path / "empty"], 2),
+        "render: overflow": (["render", overflow, tmp_path / "half.f32", tmp_path / "o.f32"], 1),
+        "render: --initial-state warm": (["render", linear_model, mono, out, "--initial-state", "warm"], 2),
+        "loudness: --slim nan": (["loudness", linear_model, "--slim", "nan"], 2),
+        "loudness: missing stimulus": (["loudness", linear_model, "--stimulus", tmp_path / "absent.wav"], 2),
+        "loudness: 0-channel stimulus": (["loudness", linear_model, "--stimulus", tmp_path / "zero_channels.wav"], 2),
+        "loudness: invalid": (["loudness", invalid], 1),
+        "scale-output: --db 1e6": (["scale-output", linear_model, tmp_path / "s.nam", "--db", "1e6"], 2),
+        "scale-output: --db nan": (["scale-output", linear_model, tmp_path / "s.nam", "--db", "nan"], 2),
+        "scale-output: --db 800": (["scale-output", linear_model, tmp_path / "s.nam", "--db", "800"], 2),
+        "scale-output: --scale 0": (["scale-output", linear_model, tmp_path / "s.nam", "--scale", "0"], 2),
+        "scale-output: --scale -1": (["scale-output", linear_model, tmp_path / "s.nam", "--scale", "-1"], 2),
+        "scale-output: --scale 1e300": (["scale-output", linear_model, tmp_path / "s.nam", "--scale", "1e300"], 2),
+        "scale-output: neither": (["scale-output", linear_model, tmp_path / "s.nam"], 2),
+        "scale-output: missing model": (["scale-output", missing, tmp_path / "s.nam", "--db", "1"], 2),
+        "scale-output: unwritable": (["scale-output", linear_model, tmp_path / "no" / "s.nam", "--db", "1"], 2),
+        "scale-output: invalid": (["scale-output", invalid, tmp_path / "s.nam", "--db", "1"], 1),
+        "check: missing path": (["check", missing], 2),
+        "check: empty folder": (["check", tmp_path / "empty"], 2),
+        "check: -j 0": (["check", linear_model, "-j", "0"], 2),
+        "check: -j word": (["check", linear_model, "-j", "two"], 2),
+        "check: --stimulus 0 channels": (["check", linear_model, "--stimulus", tmp_path / "zero_channels.wav"], 2),
+        "check: invalid": (["check", invalid, "--quiet"], 1),
+    }
+
+
+HOSTILE_CASES = [
+    "validate: no file", "validate: missing file", "validate: a folder", "validate: invalid",
+    "validate: unknown option", "info: --slim nan", "info: --slim inf", "info: --slim word", "info: invalid",
+    "render: 0-channel WAV", "render: WAV at 0 Hz", "render: WAV of 65535 channels", "render: truncated WAV",
+    "render: .f32 of 6 bytes", "render: --slim nan", "render: --slim -inf", "render: --block word",
+    "render: --block -5", "render: output is the model", "render: output is the input",
+    "render: output in a missing folder", "render: output is a folder", "render: overflow",
+    "render: --initial-state warm", "loudness: --slim nan", "loudness: missing stimulus",
+    "loudness: 0-channel stimulus", "loudness: invalid", "scale-output: --db 1e6", "scale-output: --db nan",
+    "scale-output: --db 800", "scale-output: --scale 0", "scale-output: --scale -1", "scale-output: --scale 1e300",
+    "scale-output: neither", "scale-output: missing model", "scale-output: unwritable", "scale-output: invalid",
+    "check: missing path", "check: empty folder", "check: -j 0", "check: -j word", "check: --stimulus 0 channels",
+    "check: invalid",
+]
+
+
+@pytest.mark.parametrize("case", HOSTILE_CASES)
+def test_bad_input_is_one_line_and_never_an_internal_error(tmp_path, capsys, linear_model, case):
+    args, expected = hostile_inputs(tmp_path, linear_model)[case]
+    try:
+        code = cli.main([str(a) for a in args])
+    except SystemExit as exc:  # argparse's own exits
+        code = exc.code
+    out, err = capsys.readouterr()
+    assert code == expected, err
+    if args[0] in ("validate", "check") and code == 1:  # the findings are the output, one line each
+        assert out and not err
+        return
+    lines = err.splitlines()
+    assert lines and lines[-1].startswith("nam-ref: ") and len([l for l in lines if l.startswith("nam-ref: ")]) == 1, err
+    assert "Traceback" not in err and "internal error" not in err
+
+
+def test_the_table_covers_every_command(tmp_path, linear_model):
+    table = hostile_inputs(tmp_path, linear_model)
+    assert sorted(table) == sorted(HOSTILE_CASES)
+    assert {args[0] for args, _ in table.values()} == {"validate", "info", "render", "loudness", "scale-output", "check"}
+
+
+def test_render_refuses_to_replace_its_model(tmp_path, capsys, linear_model):
+    before = open(linear_model, "rb").read()
+    mono = tmp_path / "mono.f32"
+    np.zeros(4, dtype="<f4").tofile(mono)
+    code, _, err = run_main(capsys, "render", linear_model, mono, linear_model)
+    assert code == 2 and "same file" in err
+    assert open(linear_model, "rb").read() == before
+
+
+def test_validate_caps_the_problem_list(tmp_path, capsys):
+    # 300 layer arrays, each with a kernel size of 0: one schema problem each.
+    doc = wavenet_document([layer_array(kernel_size=0) for _ in range(300)], [0.5] * 9)
+    path = write_model(tmp_path / "many.nam", doc)
+    code, out, _ = run_main(capsys, "validate", path, "--json")
+    total = len(json.loads(out)["results"][0]["problems"])
+    assert total >= 300  # a problem for each kernel size
+    code, out, _ = run_main(capsys, "validate", path)
+    lines = out.splitlines()
+    assert code == 1 and len(lines) == cli.MAX_PROBLEM_LINES + 1
+    assert lines[-1] == f"{path}: ... and {total - cli.MAX_PROBLEM_LINES} more problems (--json lists them all)"

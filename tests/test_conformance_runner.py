@@ -376,22 +376,130 @@ class _Report:
             self.wasxfail = xfail
 
 
+def _record(**fields) -> list:
+    return [("nam_conformance", json.dumps(fields))]
+
+
 def test_statuses_matrix_and_verdict():
+    """Statuses come from the typed outcome in the record, never from the words of a skip reason."""
     collector = Collector()
-    record = json.dumps({"check": "agreement", "case": "c", "features": ["arch.linear"]})
-    collector.add(_Report("conformance/test_agreement.py::test_agreement[c]", "passed", props=[("nam_conformance", record)]))
+    collector.add(_Report("conformance/test_agreement.py::test_agreement[c]", "passed",
+                          props=_record(check="agreement", case="c", features=["arch.linear"])))
     collector.add(_Report("conformance/test_agreement.py::test_agreement[d]", "skipped",
-                          longrepr=("f", 1, "Skipped: NOT SUPPORTED: arch.lstm"),
-                          props=[("nam_conformance", json.dumps({"check": "agreement", "features": ["arch.lstm"]}))]))
-    assert [r["status"] for r in collector.records] == ["PASS", "NOT SUPPORTED"]
-    assert collector.verdict().startswith("VERDICT: CONFORMANT (1 passed")
+                          longrepr=("f", 1, "NOT SUPPORTED: arch.lstm"),
+                          props=_record(check="agreement", features=["arch.lstm"], outcome="NOT SUPPORTED",
+                                        missing=["arch.lstm"])))
+    collector.add(_Report("conformance/test_agreement.py::test_agreement[e]", "skipped",
+                          longrepr=("f", 1, "NOT SUPPORTED: looks like a status, is a plain skip"),
+                          props=_record(check="agreement", features=["arch.linear"])))
+    assert [r["status"] for r in collector.records] == ["PASS", "NOT SUPPORTED", "SKIP"]
+    collector.collected = 3
+    verdict = collector.verdict()
+    assert verdict.startswith("VERDICT: CONFORMANT for Linear; features not supported: arch.lstm (0 problems"), verdict
     matrix = collector.matrix()
-    assert "| arch.linear | 1/1 |" in matrix and "| arch.lstm | NS |" in matrix
-    error = json.dumps({"check": "agreement", "error": True, "features": ["arch.linear"]})
-    collector.add(_Report("conformance/test_agreement.py::test_agreement[e]", "failed", props=[("nam_conformance", error)]))
+    assert "| arch.linear | 1/1 skip |" not in matrix and "| arch.lstm | NS |" in matrix
+    collector.add(_Report("conformance/test_agreement.py::test_agreement[f]", "failed",
+                          props=_record(check="agreement", error=True, features=["arch.linear"])))
+    collector.collected = 4
     assert collector.records[-1]["status"] == "ERROR"
-    assert collector.verdict().startswith("VERDICT: NOT CONFORMANT")
+    assert collector.verdict().startswith("VERDICT: NOT CONFORMANT (1 problem;")
     assert "1/2 1E" in collector.matrix()
+
+
+REFUSAL = {"kind": "refused", "file": "fixtures/cases/w/model.nam", "refusal": "<file>: several arrays",
+           "message": "[GEN-3] the implementation rejected a valid file it claims to support: several arrays"}
+
+
+def _refusing_run() -> Collector:
+    """A case whose file the implementation refuses: its loading check fails, five others are blocked,
+    one check rewrote the file and was refused the same way; another case disagrees numerically in
+    three checks; two invalid files breaking one clause and one breaking another are accepted."""
+    collector = Collector()
+    own = dict(case="w", case_folder="fixtures/cases/w/", model_file="fixtures/cases/w/model.nam",
+               features=["arch.wavenet"], load_failure=REFUSAL)
+    collector.add(_Report("conformance/test_loading.py::test_valid_file_loads[w]", "failed",
+                          props=_record(check="loading", clauses=["GEN-3"], **own)))
+    for i, check in enumerate(["agreement", "reset", "block_invariance", "block_invariance", "causality"]):
+        collector.add(_Report(f"conformance/test_{check}.py::test_{check}[w-{i}]", "skipped",
+                              longrepr=("f", 1, "BLOCKED: refused"), props=_record(check=check, outcome="BLOCKED", **own)))
+    collector.add(_Report("conformance/test_forms.py::test_equivalent_form[w-keys]", "failed",
+                          props=_record(check="equivalent_forms", **dict(own, load_failure=dict(REFUSAL, file="/tmp/x.nam")))))
+    numeric = dict(case="lstm", case_folder="fixtures/cases/lstm/", features=["arch.lstm"], clauses=["LSTM-3", "NUM-5"])
+    for check in ("reset", "agreement", "block_invariance"):
+        collector.add(_Report(f"conformance/test_{check}.py::test_{check}[lstm]", "failed",
+                              props=_record(check=check, **numeric)))
+    for name, clause in (("a", "W-3"), ("b", "W-3"), ("c", "JSON-2")):
+        collector.add(_Report(f"conformance/test_loading.py::test_invalid_file_rejected[{name}]", "failed",
+                              props=_record(check="rejection", case=name, breaks=clause, features=[],
+                                            case_folder=f"fixtures/invalid/{name}.nam", clauses=[clause, "GEN-5"])))
+    collector.collected = len(collector.records)
+    return collector
+
+
+def test_a_refused_valid_file_is_one_problem_with_the_checks_it_blocked():
+    collector = _refusing_run()
+    problems = collector.problems()
+    assert [p["kind"] for p in problems] == ["valid file refused", "invalid file accepted", "invalid file accepted",
+                                             "numerical disagreement"]
+    refused = problems[0]
+    assert refused["tests"] == ["conformance/test_loading.py::test_valid_file_loads[w]"]
+    assert refused["where"][0] == "fixtures/cases/w/" and refused["expected"] is False
+    assert sorted(c["check"] for c in refused["consequences"]) == [
+        "agreement", "block_invariance", "block_invariance", "causality", "equivalent_forms", "reset"]
+    assert {p["clauses"][0] for p in problems[1:3]} == {"W-3", "JSON-2"}
+    numeric = problems[3]
+    assert numeric["tests"] == ["conformance/test_agreement.py::test_agreement[lstm]"]  # the first check that shows it
+    assert sorted(c["check"] for c in numeric["consequences"]) == ["block_invariance", "reset"]
+    text = collector.problems_text()
+    assert text.startswith("1. valid file refused: <file>: several arrays [GEN-3] (not covered by expectations)")
+    assert "blocks 6 more: block_invariance ×2" in text
+    verdict = collector.verdict()
+    assert verdict.startswith("VERDICT: NOT CONFORMANT (4 problems; 13 tests: 0 passed"), verdict
+    assert "5 blocked" in verdict and "5 blocked" in collector.pytest_totals()
+    assert collector.json_report({})["problems"] == problems
+
+
+def test_an_expectation_covers_a_problem_only_when_it_covers_all_of_it():
+    collector = Collector()
+    props = _record(check="loading", case="w", case_folder="fixtures/cases/w/", model_file="fixtures/cases/w/model.nam",
+                    load_failure=REFUSAL, features=["arch.wavenet"])
+    collector.add(_Report("conformance/test_loading.py::test_valid_file_loads[w]", "skipped", props=props,
+                          xfail="expectations: DIV-12"))
+    generated = _record(check="agreement", case="generated", features=["arch.wavenet"], expected="DIV-12",
+                        refusals=[{"kind": "refused", "refusal": REFUSAL["refusal"], "message": "m", "saved": "s/"}])
+    collector.add(_Report("conformance/test_generated.py::test_generated_agreement", "passed", props=generated,
+                          xfail="expectations: DIV-12"))
+    assert collector.records[-1]["status"] == "XFAIL"  # passed on the files it loaded; its refusals are the known problem
+    collector.collected = 2
+    assert len(collector.problems()) == 1 and collector.problems()[0]["expected"] is True
+    assert collector.verdict().startswith("VERDICT: CONFORMANT WITH WARNINGS for WaveNet (0 problems and 1 covered")
+
+
+def test_a_run_that_did_not_run_every_test_is_incomplete():
+    collector = Collector()
+    collector.add(_Report("conformance/test_agreement.py::test_agreement[c]", "passed",
+                          props=_record(check="agreement", case="c", features=["arch.linear"])))
+    collector.collected = 40
+    assert collector.verdict().startswith("VERDICT: INCOMPLETE (39 of 40 tests not run: the run ended early")
+    collector.stopped = "interrupted"
+    assert "39 of 40 tests not run: interrupted" in collector.verdict()
+    crash = _Report("conformance/test_agreement.py::test_agreement[d]", "failed", when="???",
+                    longrepr="worker 'gw0' crashed while running 'test_agreement[d]'")
+    collector.add(crash)
+    assert collector.records[-1]["status"] == "ERROR"  # a crash of the implementation, never a failure
+
+
+def test_the_terminal_matrix_fits_120_columns():
+    collector = Collector()
+    for check in ("agreement", "block_invariance", "causality", "equivalent_forms", "fail_closed", "independence",
+                  "initial_state", "loading", "max_block", "output_scaling", "receptive_field", "rejection",
+                  "reported_facts", "reset", "size_selection", "weight_count"):
+        collector.add(_Report(f"conformance/test_x.py::test_{check}[c]", "passed",
+                              props=_record(check=check, features=["wavenet.film.input_mixin_post", "arch.wavenet"])))
+    narrow = collector.matrix(width=120)
+    assert max(len(line) for line in narrow.splitlines()[:-1]) <= 120
+    assert narrow.count("feature ") >= 2 and "size_selection" in narrow and "weight_count" in narrow
+    assert max(len(line) for line in collector.matrix().splitlines()) > 120  # report.md keeps the full table
 
 
 # Equivalent forms keep files valid and outputs equal; probes find receptive fields.
@@ -441,10 +549,46 @@ def test_saved_failures_are_fixture_folders(tmp_path):
                               reading=nam_reference.Reading(approximations=["namcore.fast_tanh"]))
     document = linear([0.5, 0.25], bias=0.0)
     x = np.arange(4, dtype=np.float32)
-    save_failure(session, "test_generated_agreement", document, x, x, note="max error 0.3", clause="NUM-5")
-    folder = tmp_path / "test_generated_agreement"
+    folder = save_failure(session, "test_generated_block_invariance", document, x, x, note="differs by 0.3",
+                          clauses=["STREAM-2", "NUM-4"], check="block_invariance", blocks=[1, 3])
+    assert folder == tmp_path / "test_generated_block_invariance"
     assert sorted(p.name for p in folder.iterdir()) == ["case.json", "expected.f32", "input.f32", "model.nam"]
     case = json.loads((folder / "case.json").read_text())
     jsonschema.Draft202012Validator(json.loads((ROOT / "spec" / "case.schema.json").read_text())).validate(case)
     assert nam_reference.validate(folder / "model.nam").ok and case["features"] == ["arch.linear", "env.metadata_absent", "linear.bias"]
-    assert case["provenance"]["expected"].endswith("namcore.fast_tanh")  # the approximations it was computed with
+    assert case["clauses"] == ["STREAM-2", "NUM-4"] and case["check"] == "block_invariance" and case["blocks"] == [1, 3]
+    invalid = save_failure(session, "test_generated_invalid_rejected", b'{"version": "0.5.4"}', check="rejection",
+                           breaks="ENV-3", clauses=["GEN-5"], note="accepted")
+    agreement = save_failure(session, "test_generated_agreement", document, x, x, note="max error 0.3",
+                             clauses=["NUM-5"])
+    expected = json.loads((agreement / "case.json").read_text())["provenance"]["expected"]
+    assert expected.endswith("namcore.fast_tanh")  # the approximations it was computed with
+    case = json.loads((invalid / "case.json").read_text())
+    assert case["clauses"] == ["ENV-3", "GEN-5"] and sorted(p.name for p in invalid.iterdir()) == ["case.json", "model.nam"]
+
+
+def test_a_saved_failure_is_named_in_its_message(tmp_path):
+    from conformance.helpers import saved_to
+
+    failure = pytest.fail.Exception("[NUM-5] differs", pytrace=False)
+    saved_to(failure, tmp_path / "case")
+    assert f"saved failing case: {tmp_path / 'case'}/" in str(failure) and "--rerun-case" in str(failure)
+    other = ValueError("shapes differ")
+    saved_to(other, tmp_path / "case")
+    assert str(other).startswith("shapes differ\n  saved failing case:")
+
+
+def test_load_failures_are_shared_between_workers_and_by_content(tmp_path):
+    """Two sessions (two xdist workers) share the record of a file that did not load; a second case
+    with the same file under another name finds it too, under its own name."""
+    from conformance.session import KnownFailures
+
+    first, second = tmp_path / "a" / "model.nam", tmp_path / "b" / "model.nam"
+    for path in (first, second):
+        path.parent.mkdir()
+        path.write_text(json.dumps(linear([0.5])))
+    worker1, worker2 = KnownFailures(str(tmp_path)), KnownFailures(str(tmp_path))
+    assert worker2.get(first) is None
+    worker1.put(first, {"kind": "refused", "file": str(first), "message": "no", "refusal": "no"})
+    assert worker2.get(first)["refusal"] == "no" and worker2.get(second)["refusal"] == "no"
+    assert KnownFailures(None).get(first) is None  # no shared folder: nothing recorded

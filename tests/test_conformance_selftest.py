@@ -150,3 +150,119 @@ def test_the_namcore_profile_expects_only_failures_its_dialects_explain(tmp_path
     assert results and {r["status"] for r in results} == {status}, [(r["id"], r["status"]) for r in results]
     if status == "XFAIL":
         assert all("[DIV-4]" in r["message"] for r in results)
+
+
+STOPS = '''
+import os
+import sys
+sys.path.insert(0, {mutants!r})
+from _mutant import Mutant
+from conformance.adapters.reference import ReferenceModel
+
+CALLS = []
+
+
+class Stopping(ReferenceModel):
+    def process(self, block):
+        CALLS.append(1)
+        if len(CALLS) > 3:
+            {stop}
+        return super().process(block)
+
+
+class Stops(Mutant):
+    model_class = Stopping
+
+
+def create_adapter():
+    return Stops()
+'''
+
+
+@pytest.mark.parametrize("stop, workers, why", [
+    ("raise KeyboardInterrupt", [], "interrupted"),  # Ctrl-C while the fourth block is processed
+    ("os._exit(3)", ["-n", "2", "--max-worker-restart=1"], "crashed"),  # the plugin kills its worker process
+])
+def test_a_run_that_stops_early_is_incomplete(tmp_path, stop, workers, why):
+    """A run that does not run every test it collected ends with INCOMPLETE (how many tests were not
+    run, and why), never with a verdict, and exits non-zero; a crash counts as an error, not a failure."""
+    adapter = tmp_path / "stops.py"
+    adapter.write_text(STOPS.format(mutants=str(ROOT / "tests" / "mutants"), stop=stop))
+    report = tmp_path / "report.json"
+    done = subprocess.run([sys.executable, "-m", "pytest", "conformance/test_agreement.py", "-q", "-p",
+                           "no:cacheprovider", "--impl", str(adapter), "--report-json", str(report), *workers,
+                           "-k", "test_agreement and (linear or convnet or lstm)"],
+                          cwd=ROOT, capture_output=True, text=True, env={**os.environ, "HYPOTHESIS_PROFILE": "ci"},
+                          timeout=300)
+    result = json.loads(report.read_text())
+    assert done.returncode != 0
+    assert result["verdict"].startswith("VERDICT: INCOMPLETE (") and why in result["verdict"], result["verdict"]
+    assert not result["complete"] and result["not_run"] > 0
+    assert "FAIL" not in result["counts"], result["counts"]
+    assert "VERDICT: INCOMPLETE" in done.stdout
+
+
+REFUSES_LSTM = '''
+import json
+import sys
+sys.path.insert(0, {mutants!r})
+from _mutant import Mutant
+from conformance.adapters import Rejected
+
+
+class RefusesLstm(Mutant):
+    def load(self, path):
+        with open(path, encoding="utf-8") as f:
+            if json.load(f).get("architecture") == "LSTM":
+                with open({log!r}, "a") as log:
+                    log.write(path + "\\n")
+                raise Rejected(path + ": LSTM is not implemented")
+        return super().load(path)
+
+
+def create_adapter():
+    return RefusesLstm()
+'''
+
+
+def test_a_refused_valid_file_is_reported_once_and_loaded_once(tmp_path):
+    """An engine that refuses a valid file: the loading check fails, every other check on that file is
+    BLOCKED by the one problem (the file is not loaded again), and a generated file refused with the
+    same message joins that problem instead of failing (and shrinking) on its own."""
+    adapter, log = tmp_path / "refuses_lstm.py", tmp_path / "loads.txt"
+    adapter.write_text(REFUSES_LSTM.format(mutants=str(ROOT / "tests" / "mutants"), log=str(log)))
+    report = tmp_path / "report.json"
+    subprocess.run([sys.executable, "-m", "pytest", "conformance", "-q", "-p", "no:cacheprovider", "--impl",
+                    str(adapter), "--report-json", str(report), "--hypothesis-seed=3", "--save-failures",
+                    str(tmp_path / "saved"), "-k", "hand.lstm or test_generated_agreement"],
+                   cwd=ROOT, capture_output=True, text=True, env={**os.environ, "HYPOTHESIS_PROFILE": "ci"}, timeout=600)
+    result = json.loads(report.read_text())
+    own = [line for line in log.read_text().splitlines() if line.endswith("hand.lstm/model.nam")]
+    assert len(own) == 1, own  # recorded once, never loaded again
+    refused = [p for p in result["problems"] if p["kind"] == "valid file refused"]
+    assert len(refused) == 1, [p["title"] for p in result["problems"]]
+    (problem,) = refused
+    assert problem["where"][0] == "fixtures/cases/hand.lstm/" and problem["clauses"] == ["GEN-3"]
+    assert problem["tests"] == ["conformance/test_loading.py::test_valid_file_loads[hand.lstm]"]
+    blocked = {c["id"] for c in problem["consequences"] if c["status"] == "BLOCKED"}
+    statuses = {r["id"]: r["status"] for r in result["results"]}
+    assert blocked == {i for i, s in statuses.items() if s == "BLOCKED"} and len(blocked) > 20
+    assert statuses["conformance/test_loading.py::test_valid_file_loads[hand.lstm]"] == "FAIL"
+    assert statuses["conformance/test_generated.py::test_generated_agreement"] == "PASS"  # other files agree
+    generated = [w for w in problem["where"][1:] if "generated_agreement-refused" in w]
+    assert generated and (Path(generated[0]) / "model.nam").is_file()
+    assert result["verdict"].startswith("VERDICT: NOT CONFORMANT (1 problem;"), result["verdict"]
+
+
+@pytest.mark.parametrize("impl, status", [("reference", "PASS"), (str(ROOT / "tests/mutants/c18_linear_taps_reversed.py"), "FAIL")])
+def test_a_saved_case_reruns_on_its_own(tmp_path, impl, status):
+    """--rerun-case runs one case folder (here a fixture's, which has the layout of a saved case) and
+    nothing else: the reference passes it, an engine with the bug fails it, naming the folder."""
+    report = tmp_path / "report.json"
+    subprocess.run([sys.executable, "-m", "pytest", "conformance", "-q", "-p", "no:cacheprovider", "--impl", impl,
+                    "--report-json", str(report), "--rerun-case", "fixtures/cases/hand.linear"],
+                   cwd=ROOT, capture_output=True, text=True, timeout=300)
+    (result,) = json.loads(report.read_text())["results"]
+    assert result["status"] == status and result["case_folder"] == "fixtures/cases/hand.linear/"
+    if status == "FAIL":
+        assert "[LIN-5]" in result["message"] and "fixtures/cases/hand.linear/" in result["message"]

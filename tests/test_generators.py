@@ -340,9 +340,10 @@ def _profile(name: str, **environment: str) -> dict:
 
 
 def test_profiles_are_selected_by_the_environment():
-    dev, ci, thorough = (_profile(n) for n in ("dev", "ci", "thorough"))
+    quick, dev, ci, thorough = (_profile(n) for n in ("quick", "dev", "ci", "thorough"))
     assert ci == {"max_examples": 20, "deadline": True, "derandomize": False}
-    assert thorough["max_examples"] > dev["max_examples"] > 0 and thorough["deadline"] and dev["deadline"]
+    assert thorough["max_examples"] > dev["max_examples"] > quick["max_examples"] > 0
+    assert thorough["deadline"] and dev["deadline"] and quick["deadline"]
 
 
 def test_profiles_ignore_the_profile_hypothesis_loads_on_ci_machines():

@@ -138,6 +138,8 @@ class WaveNetConfig:
         return WaveNetNetwork(slim, slice_weights(self, slim, weights), dtype, reading)
 
 def parse_config(config: dict, ctx) -> WaveNetConfig | None:
+    if not ctx.at_most_one_weight_each(sum(len(raw["dilations"]) for raw in config["layers"]), "layers"):
+        return None
     arrays = [parse_array(raw, a, ctx) for a, raw in enumerate(config["layers"])]
     post_head = parse_post_head(config["head"], ctx) if config.get("head") is not None else None
     condition = None

@@ -2,8 +2,8 @@
 loader give up on a valid file (Core crashed on these until fixed).
 
 Catalogue: 4 (key renames and optional keys: null must mean absent)
-Caught by: equivalent_forms
-Run: test_forms.py -k "explicit_defaults and hand.wavenet"
+Caught by: loading
+Run: test_loading.py test_forms.py -k "hand.wavenet and (valid_file_loads or explicit_defaults)"
 """
 
 import os
