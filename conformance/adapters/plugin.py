@@ -1,4 +1,5 @@
-"""Python plugin adapters (spec/adapter-protocol.md section 1), run in the suite's process."""
+"""Python plugin adapters (spec/adapter-protocol.md section 1): loading one, and running one in the
+suite's process (only the project's reference runs so; other plugins run in plugin_host.py)."""
 
 from __future__ import annotations
 
@@ -74,7 +75,8 @@ class PluginHandle(Handle):
         outputs = []
         for block in split(x, blocks):
             block = np.ascontiguousarray(block, dtype=np.float32)
-            outputs.append(checked_output(self._call("process", block.copy()), block.shape[1], "process"))
+            outputs.append(checked_output(self._call("process", block.copy()), block.shape[1], "process",
+                                          self.out_channels))
         if not outputs:
             return np.zeros((0, 0), dtype=np.float32)
         channels = {o.shape[0] for o in outputs}
