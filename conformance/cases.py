@@ -94,12 +94,47 @@ def standard_signal(n: int, seed: int = 7) -> np.ndarray:
     return np.clip(x, -0.9, 0.9).astype(np.float32)
 
 
-def fixture_cases() -> list[Case]:
-    """The fixture corpus (fixtures/MANIFEST.json); each entry's folder holds case.json.
+def run_cost(case: Case) -> float:
+    """A rough cost of running a case: its weights, an LSTM's many times (it steps sample by sample)."""
+    return case.model.weight_count * (50 if "arch.lstm" in case.features else 1) + (1 if case.size is not None else 0)
+
+
+def covering(cases: list[Case], tags) -> list[Case]:
+    """A few cases that between them show every tag of `tags` any case shows: greedily the case showing
+    most tags not yet shown, the cheapest among equals."""
+    left, chosen = set(tags), []
+    pool = sorted(cases, key=run_cost)
+    while left:
+        best = max(pool, key=lambda c: len(left & c.features), default=None)
+        if best is None or not left & best.features:
+            break
+        chosen.append(best)
+        left -= best.features
+    return chosen
+
+
+def extended(x: np.ndarray, n: int) -> np.ndarray:
+    """The first n samples of a (channels × m) input, continued with the standard signal when m < n."""
+    if x.shape[1] >= n:
+        return x[:, :n]
+    more = np.tile(standard_signal(n - x.shape[1]), (x.shape[0], 1))
+    return np.concatenate([x, more], axis=1)
+
+
+def dense_signal(channels: int, n: int, seed: int = 3) -> np.ndarray:
+    """Noise whose every sample is at least 0.1 away from zero: a sample lost, repeated or read from the
+    wrong place always shows in the output."""
+    rng = np.random.default_rng(seed)
+    return (rng.choice([-1.0, 1.0], (channels, n)) * rng.uniform(0.1, 0.9, (channels, n))).astype(np.float32)
+
+
+def fixture_cases(group: str = "cases") -> list[Case]:
+    """The fixture corpus (fixtures/MANIFEST.json); each entry's folder holds case.json. The group
+    "near_miss" lists the near misses of popular shapes, which only the near-miss check runs.
 
     A missing or empty manifest is a broken installation (ResourceError), never a run without cases."""
     cases = []
-    for entry in _index(resources.fixture_file("MANIFEST.json"), "cases"):
+    for entry in _index(resources.fixture_file("MANIFEST.json"), group):
         folder = entry.get("path", f"cases/{entry['id']}")
         meta = json.loads(resources.read_text(resources.fixture_file(folder, "case.json")))
         cases.append(Case(

@@ -25,7 +25,11 @@ def pytest_addoption(parser):
     group.addoption("--expectations", default=None,
                     help="TOML file of known failures by test id, or a shipped profile by name "
                          "(namcore-0.5, trainer)")
-    group.addoption("--call-timeout", type=float, default=120.0, help="seconds allowed per adapter call")
+    group.addoption("--call-timeout", type=float, default=10.0,
+                    help="seconds allowed per adapter call, plus 1 ms per frame of audio; start-up gets three times "
+                         "as long (spec/adapter-protocol.md section 6)")
+    group.addoption("--keep-temp", default=None, metavar="DIR",
+                    help="keep the run's temporary files (models, audio, adapter scratch) in DIR instead of removing them")
     group.addoption("--models", action="append", default=[],
                     help="a folder of extra .nam files to check against the reference (repeatable)")
     group.addoption("--report-json", default=None, help="write the JSON report here")
