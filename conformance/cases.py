@@ -10,11 +10,10 @@ from pathlib import Path
 import numpy as np
 
 import nam_reference
+from nam_reference import resources
 from nam_reference.features import features as feature_tags
 from nam_reference.readings import EXACT, Reading
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "fixtures"
 STANDARD_SIGNAL_LENGTH = 16384
 
 
@@ -95,21 +94,54 @@ def standard_signal(n: int, seed: int = 7) -> np.ndarray:
     return np.clip(x, -0.9, 0.9).astype(np.float32)
 
 
-def fixture_cases() -> list[Case]:
-    """The fixture corpus (fixtures/MANIFEST.json); each entry's folder holds case.json."""
-    manifest = FIXTURES / "MANIFEST.json"
-    if not manifest.is_file():
-        return []
-    entries = json.loads(manifest.read_text(encoding="utf-8"))
-    entries = entries.get("cases", entries) if isinstance(entries, dict) else entries
+def run_cost(case: Case) -> float:
+    """A rough cost of running a case: its weights, an LSTM's many times (it steps sample by sample)."""
+    return case.model.weight_count * (50 if "arch.lstm" in case.features else 1) + (1 if case.size is not None else 0)
+
+
+def covering(cases: list[Case], tags) -> list[Case]:
+    """A few cases that between them show every tag of `tags` any case shows: greedily the case showing
+    most tags not yet shown, the cheapest among equals."""
+    left, chosen = set(tags), []
+    pool = sorted(cases, key=run_cost)
+    while left:
+        best = max(pool, key=lambda c: len(left & c.features), default=None)
+        if best is None or not left & best.features:
+            break
+        chosen.append(best)
+        left -= best.features
+    return chosen
+
+
+def extended(x: np.ndarray, n: int) -> np.ndarray:
+    """The first n samples of a (channels × m) input, continued with the standard signal when m < n."""
+    if x.shape[1] >= n:
+        return x[:, :n]
+    more = np.tile(standard_signal(n - x.shape[1]), (x.shape[0], 1))
+    return np.concatenate([x, more], axis=1)
+
+
+def dense_signal(channels: int, n: int, seed: int = 3) -> np.ndarray:
+    """Noise whose every sample is at least 0.1 away from zero: a sample lost, repeated or read from the
+    wrong place always shows in the output."""
+    rng = np.random.default_rng(seed)
+    return (rng.choice([-1.0, 1.0], (channels, n)) * rng.uniform(0.1, 0.9, (channels, n))).astype(np.float32)
+
+
+def fixture_cases(group: str = "cases") -> list[Case]:
+    """The fixture corpus (fixtures/MANIFEST.json); each entry's folder holds case.json. The group
+    "near_miss" lists the near misses of popular shapes, which only the near-miss check runs.
+
+    A missing or empty manifest is a broken installation (ResourceError), never a run without cases."""
     cases = []
-    for entry in entries:
-        folder = FIXTURES / entry["path"] if "path" in entry else FIXTURES / "cases" / entry["id"]
-        meta = json.loads((folder / "case.json").read_text(encoding="utf-8"))
+    for entry in _index(resources.fixture_file("MANIFEST.json"), group):
+        folder = entry.get("path", f"cases/{entry['id']}")
+        meta = json.loads(resources.read_text(resources.fixture_file(folder, "case.json")))
         cases.append(Case(
-            id=meta["id"], model_path=folder / "model.nam", features=frozenset(meta.get("features", ())),
-            clauses=tuple(meta.get("clauses", ())), size=meta.get("size"),
-            input_path=folder / "input.f32", expected_path=folder / "expected.f32", tolerance=meta.get("tolerance")))
+            id=meta["id"], model_path=resources.fixture_file(folder, "model.nam"),
+            features=frozenset(meta.get("features", ())), clauses=tuple(meta.get("clauses", ())), size=meta.get("size"),
+            input_path=resources.fixture_file(folder, "input.f32"),
+            expected_path=resources.fixture_file(folder, "expected.f32"), tolerance=meta.get("tolerance")))
     return cases
 
 
@@ -136,10 +168,19 @@ class InvalidCase:
 
 
 def invalid_cases() -> list[InvalidCase]:
-    index = FIXTURES / "invalid" / "INDEX.json"
-    if not index.is_file():
-        return []
-    entries = json.loads(index.read_text(encoding="utf-8"))
-    entries = entries.get("files", entries) if isinstance(entries, dict) else entries
-    return [InvalidCase(e["id"], FIXTURES / "invalid" / e["file"], e["clause"], e["error_class"],
+    """The invalid-file corpus (fixtures/invalid/INDEX.json); missing or empty, a ResourceError."""
+    entries = _index(resources.fixture_file("invalid", "INDEX.json"), "files")
+    return [InvalidCase(e["id"], resources.fixture_file("invalid", e["file"]), e["clause"], e["error_class"],
                         e.get("reject_level", "MUST"), e.get("description", "")) for e in entries]
+
+
+def _index(path: Path, key: str) -> list[dict]:
+    """The entries of a corpus index: a JSON list, or an object holding the list under `key`."""
+    try:
+        entries = json.loads(resources.read_text(path))
+    except ValueError as exc:
+        raise resources.ResourceError(f"{path}: the packaged index is not JSON ({exc})") from None
+    entries = entries.get(key, entries) if isinstance(entries, dict) else entries
+    if not isinstance(entries, list) or not entries:
+        raise resources.ResourceError(f"{path}: the packaged index lists no files")
+    return entries

@@ -20,16 +20,21 @@ import numpy as np
 import pytest
 
 import nam_reference
-from conformance import SUITE_VERSION
+from conformance import SUITE_VERSION, pytest_plugin
 from conformance import cases as case_sources
 from conformance import expectations as expectations_file
-from conformance.adapters import PROTOCOL_VERSION, ImplementationError, NotApplicable, resolve
+from conformance.adapters import (PROTOCOL_VERSION, DeadImplementation, HandshakeError, ImplementationError,
+                                  NotApplicable, resolve)
+from conformance.adapters.vitals import Vitals
 from conformance.helpers import DEFAULT_SAVE_FOLDER
 from conformance.metrics import BLOCK_TOLERANCE, TIERS
-from conformance.outcomes import BLOCKED, NOT_APPLICABLE, LoadFailed, NotSupportedSkip, TypedSkip
+from conformance.outcomes import BLOCKED, DEAD, NOT_APPLICABLE, LoadFailed, NotSupportedSkip, TypedSkip
 from conformance.report import RECORD_KEY, TERMINAL_WIDTH, Collector
 from conformance.session import Session
 from generators import profiles
+from nam_reference import schema
+from nam_reference.features import registry
+from nam_reference.resources import ResourceError
 
 # The same examples for the same seed on every machine, whatever order the tests run in. The
 # adapters left out are scripts run as programs, and the trainer's, loaded (when chosen) at the start.
@@ -38,26 +43,11 @@ profiles.preload("nam_reference", "generators", "conformance",
                        "conformance.adapters.render_tool", "conformance.adapters.trainer"))
 
 
-def pytest_addoption(parser):
-    group = parser.getgroup("nam-conformance")
-    group.addoption("--impl", default=os.environ.get("NAM_CONFORMANCE_IMPL"),
-                    help="implementation under test: reference, path/to/adapter.py, package.module:factory, "
-                         "an executable speaking JSON lines, or cmd:TEMPLATE (env NAM_CONFORMANCE_IMPL)")
-    group.addoption("--capabilities", default=None, help="JSON file declaring capabilities (required for cmd:)")
-    group.addoption("--expectations", default=None,
-                    help="TOML file of known failures by test id, or a shipped profile by name "
-                         "(namcore-0.5, trainer)")
-    group.addoption("--call-timeout", type=float, default=120.0, help="seconds allowed per adapter call")
-    group.addoption("--models", action="append", default=[],
-                    help="a folder of extra .nam files to check against the reference (repeatable)")
-    group.addoption("--report-json", default=None, help="write the JSON report here")
-    group.addoption("--report-md", default=None, help="write the Markdown matrix, verdict and timings here")
-    group.addoption("--save-failures", default=None,
-                    help=f"write each shrunk failing generated case here as a case folder (default {DEFAULT_SAVE_FOLDER})")
-    group.addoption("--rerun-case", action="append", default=[], metavar="FOLDER",
-                    help="run only the saved failing case (or fixture case) in FOLDER against the implementation "
-                         "(repeatable)")
-    group.addoption("--plots", default=None, help="write a PNG for each numerical failure here (needs matplotlib)")
+def pytest_addoption(parser, pluginmanager):
+    # The installed package's entry point has registered the options already; a checkout used
+    # without installing it has not.
+    if not pluginmanager.is_registered(pytest_plugin):
+        pytest_plugin.pytest_addoption(parser)
 
 
 @pytest.hookimpl(tryfirst=True)  # before Hypothesis's plugin reads the seed
@@ -70,17 +60,24 @@ def pytest_configure(config):
     if config.getoption("--impl") is None:
         raise pytest.UsageError("the conformance suite needs --impl (or NAM_CONFORMANCE_IMPL): "
                                 "reference, an adapter .py file, package.module:factory, an executable or cmd:TEMPLATE")
+    _check_packaged_data()
     try:
         config._nam_expectations = (expectations_file.load(config.getoption("--expectations"))
                                     if config.getoption("--expectations") else [])
     except (ValueError, OSError) as exc:  # includes TOML syntax errors
         raise pytest.UsageError(f"--expectations: {exc}") from None
-    if not hasattr(config, "workerinput"):  # the process that reports (the only one without xdist)
-        # Load failures of the cases' files, recorded once for every worker (conformance/session.py).
-        config._nam_known_failures = tempfile.mkdtemp(prefix="nam-conformance-known-")
+    worker = hasattr(config, "workerinput")
+    config._nam_run_dir = Path(config.workerinput["nam_run_dir"]) if worker else _run_dir(config)
+    config._nam_vitals = Vitals(config._nam_run_dir / "dead")  # shared by the workers through the run's folder
+    # Load failures of the cases' files, recorded once for every worker (conformance/session.py).
+    config._nam_known_failures = config._nam_run_dir / "known"
+    if not worker:  # the process that reports (the only one without xdist)
+        config._nam_known_failures.mkdir(exist_ok=True)
         config._nam_collector = Collector()
         config._nam_header = _header(config)
         config.pluginmanager.register(_Reporting(config._nam_collector), "nam-conformance-reporting")
+        if config.getoption("dist", "no") != "no":
+            _close_implementation(config)  # the workers start their own
 
 
 def _choose_seed(config) -> None:
@@ -98,34 +95,64 @@ def _choose_seed(config) -> None:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node):
-    """xdist: each worker gets the controller's seed and shares its record of load failures."""
+    """xdist: every worker gets the controller's seed and shares the run's folder (scratch files,
+    the record of load failures and the dead flag)."""
     node.workerinput["nam_hypothesis_seed"] = node.config.getoption("hypothesis_seed", None)
-    node.workerinput["nam_known_failures"] = getattr(node.config, "_nam_known_failures", None)
+    node.workerinput["nam_run_dir"] = str(node.config._nam_run_dir)
 
 
-def pytest_unconfigure(config):
-    known = getattr(config, "_nam_known_failures", None)
-    if known:
-        shutil.rmtree(known, ignore_errors=True)
+def _check_packaged_data() -> None:
+    """Read what the suite takes from the package now: a missing or unreadable file (or an empty corpus)
+    is a broken installation, reported as an internal error naming it before any check runs."""
+    try:
+        schema.schema(), registry(), case_sources.fixture_cases(), case_sources.invalid_cases()
+    except ResourceError as exc:
+        pytest.exit(f"internal error: {exc}", returncode=3)
 
 
-@functools.lru_cache(maxsize=None)
-def _implementation(spec: str, capabilities: str | None, timeout: float):
-    return resolve(spec, capabilities_file=capabilities, call_timeout=timeout)
+def _run_dir(config) -> Path:
+    """The folder of the run's temporary files: --keep-temp DIR, or a fresh one removed at the end."""
+    keep = config.getoption("--keep-temp")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix="nam-conformance-", dir=keep))
+    return Path(tempfile.mkdtemp(prefix="nam-conformance-"))
 
 
 def _resolve(config):
-    return _implementation(config.getoption("--impl"), config.getoption("--capabilities"),
-                           config.getoption("--call-timeout"))
+    """The implementation under test, started once per process (a usage error if it does not start
+    in the reporting process; a dead implementation in an xdist worker)."""
+    if getattr(config, "_nam_impl", None) is None:
+        config._nam_impl = resolve(config.getoption("--impl"), capabilities_file=config.getoption("--capabilities"),
+                                   call_timeout=config.getoption("--call-timeout"), workdir=config._nam_run_dir,
+                                   vitals=config._nam_vitals)
+    return config._nam_impl
+
+
+def _close_implementation(config) -> None:
+    impl, config._nam_impl = getattr(config, "_nam_impl", None), None
+    if impl is not None:
+        impl.close()
+
+
+def pytest_unconfigure(config):
+    """Stop the adapter (its whole process group) and remove the run's folder unless --keep-temp."""
+    _close_implementation(config)
+    run_dir = getattr(config, "_nam_run_dir", None)
+    if run_dir is not None and not hasattr(config, "workerinput") and not config.getoption("--keep-temp"):
+        shutil.rmtree(run_dir, ignore_errors=True)
 
 
 def _header(config) -> dict:
     try:
         impl = _resolve(config)
-        described = {"name": impl.name, "version": impl.version, "mode": impl.mode,
-                     "capabilities": impl.capabilities}
-    except (ImplementationError, SystemExit, ImportError, OSError) as exc:
-        described = {"name": config.getoption("--impl"), "error": str(exc)}
+    except (HandshakeError, DeadImplementation) as exc:
+        shutil.rmtree(config._nam_run_dir, ignore_errors=True)
+        raise pytest.UsageError(f"the implementation did not start: {_one_line(exc)}") from None
+    except (ImplementationError, SystemExit, ImportError, OSError, ValueError) as exc:
+        shutil.rmtree(config._nam_run_dir, ignore_errors=True)
+        raise pytest.UsageError(f"the implementation did not start: {type(exc).__name__}: {_one_line(exc)}") from None
+    described = {"name": impl.name, "version": impl.version, "mode": impl.mode, "capabilities": impl.capabilities}
     return {
         "suite_version": SUITE_VERSION,
         "spec_version": nam_reference.SPEC_VERSION,
@@ -139,6 +166,7 @@ def _header(config) -> dict:
         "hypothesis_seed_chosen": getattr(config, "_nam_seed_chosen", False),
         "expectations": config.getoption("--expectations"),
         "models": config.getoption("--models"),
+        "kept_temporary_files": str(config._nam_run_dir) if config.getoption("--keep-temp") else None,
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "platform": f"{platform.system()} {platform.machine()}, Python {platform.python_version()}, "
                     f"NumPy {np.__version__}",
@@ -231,19 +259,31 @@ def valid_cases(config, kind: str = "all") -> list:
 
 @pytest.fixture(scope="session")
 def session(request) -> Session:
-    try:
-        impl = _resolve(request.config)
-    except ImplementationError as exc:
-        pytest.exit(f"the implementation could not be started: {exc}", returncode=3)
     config = request.config
+    try:
+        impl = _resolve(config)
+    except ImplementationError as exc:  # it started in the reporting process, not here: it is dead
+        config._nam_vitals.declare_dead(f"it did not start in this worker: {_one_line(exc)}")
+        raise DeadImplementation(config._nam_vitals.cause) from None
     yield Session(impl, {
         "save_failures": config.getoption("--save-failures")
         or str(Path(config.invocation_params.dir) / DEFAULT_SAVE_FOLDER),
         "plots": config.getoption("--plots"),
-        "known_failures": getattr(config, "workerinput", {}).get("nam_known_failures")
-        or getattr(config, "_nam_known_failures", None),
+        "run_dir": config._nam_run_dir,
+        "known_failures": str(config._nam_known_failures),
     })
-    impl.close()
+    _close_implementation(config)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Once the implementation is dead (here or in another worker), the remaining checks are not run."""
+    item.config._nam_vitals.check()
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:500] if text else type(exc).__name__
 
 
 @pytest.fixture
@@ -308,6 +348,12 @@ def _outcome(item, exc: BaseException, report, rec: dict) -> None:
         report.outcome = "skipped"
         report.longrepr = (str(item.path), item.location[1] or 0, f"{NOT_APPLICABLE}: {exc}")
         rec["outcome"] = NOT_APPLICABLE
+    elif isinstance(exc, DeadImplementation) or (  # pytest turns a SkipTest into a plain skip
+            isinstance(exc, pytest.skip.Exception) and item.config._nam_vitals.cause is not None):
+        # not run, whichever phase found the implementation dead
+        report.outcome = "skipped"
+        report.longrepr = (str(item.path), item.location[1] or 0, str(exc))
+        rec["outcome"] = DEAD
     elif isinstance(exc, TypedSkip):
         report.longrepr = (str(item.path), item.location[1] or 0, f"{exc.status}: {exc.reason}")
         rec["outcome"] = exc.status
@@ -325,6 +371,7 @@ def _outcome(item, exc: BaseException, report, rec: dict) -> None:
             rec["outcome"] = BLOCKED
     elif isinstance(exc, ImplementationError):
         rec["error"] = True
+        rec["error_kind"] = type(exc).__name__  # CallTimeout, AdapterCrashed, WrongLength...
     notes = getattr(exc, "__notes__", None)
     if notes and report.failed:  # Hypothesis's falsifying example, which a short traceback leaves out
         report.sections.append(("Hypothesis", "\n".join(str(n) for n in notes)))
@@ -361,8 +408,9 @@ def pytest_sessionfinish(session, exitstatus):
         collector.stopped = session.shouldstop
     elif isinstance(session.shouldfail, str) and session.shouldfail:
         collector.stopped = session.shouldfail
+    dead = (session.config._nam_run_dir / "dead").exists()  # the implementation died: not a success
     if collector.records and session.exitstatus == pytest.ExitCode.OK and (
-            collector.incomplete() or any(p["expected"] is not True for p in collector.problems())):
+            dead or collector.incomplete() or any(p["expected"] is not True for p in collector.problems())):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
@@ -371,6 +419,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if collector is None or not (collector.records or collector.incomplete()):
         return
     tr = terminalreporter
+    if config.getoption("--keep-temp"):
+        tr.write_line(f"Temporary files kept in {config._nam_run_dir}")
     # From the reports, not from collection: under xdist the reporting process collects nothing.
     ran = [expectations_file.normalise_id(r["id"]) for r in collector.records]
     stale = [e for e in config._nam_expectations if not any(e.matches(test_id) for test_id in ran)]

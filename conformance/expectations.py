@@ -13,6 +13,7 @@ import re
 import sys
 from pathlib import Path
 
+from nam_reference import resources
 from nam_reference.readings import DIALECTS
 
 if sys.version_info >= (3, 11):
@@ -21,7 +22,6 @@ else:  # Python 3.10
     import tomli as tomllib
 
 STATUSES = ("fail", "skip")
-PROFILES = Path(__file__).resolve().parent / "expectations"
 
 
 @dataclasses.dataclass
@@ -43,14 +43,14 @@ class Expectation:
 
 def profiles() -> list[str]:
     """The names of the shipped profiles."""
-    return sorted(p.stem for p in PROFILES.glob("*.toml"))
+    return sorted(p.stem for p in resources.expectations_dir().glob("*.toml"))
 
 
 def locate(name_or_path: str) -> Path:
     path = Path(name_or_path)
     if path.is_file():
         return path
-    shipped = PROFILES / f"{name_or_path}.toml"
+    shipped = resources.expectations_dir() / f"{name_or_path}.toml"
     if shipped.is_file():
         return shipped
     raise ValueError(f"{name_or_path}: no such expectations file, and not a shipped profile "
@@ -88,6 +88,9 @@ def load(name_or_path: str, _seen: tuple = ()) -> list[Expectation]:
 
 
 def normalise_id(nodeid: str) -> str:
-    """Test ids are reported relative to the conformance folder, whatever the rootdir."""
+    """Test ids are reported from the conformance folder on (`conformance/test_x.py::...`), whatever the
+    rootdir; `pytest --pyargs conformance` names them from inside it (`test_x.py::...`)."""
     marker = "conformance/"
-    return nodeid[nodeid.index(marker):] if marker in nodeid else nodeid
+    if marker in nodeid:
+        return nodeid[nodeid.index(marker):]
+    return marker + nodeid if nodeid.startswith("test_") else nodeid

@@ -8,8 +8,11 @@ explicit defaults and nulls, nulls left out, unknown keys, legacy and newer Wave
 from __future__ import annotations
 
 import copy
+import json
 
 from nam_reference import nested_models
+
+from .cases import covering
 
 FILM_KEYS = ("conv_pre_film", "conv_post_film", "input_mixin_pre_film", "input_mixin_post_film",
              "activation_pre_film", "activation_post_film", "layer1x1_post_film", "head1x1_post_film")
@@ -197,3 +200,165 @@ FORMS = {
     "newer_wavenet_keys": ("WN-ARR-3", newer_wavenet_keys),
     "older_wavenet_keys": ("WN-ARR-13", older_wavenet_keys),
 }
+
+
+# Keys the spec says change nothing in the output, beyond the rewrites above. Each runs on every case
+# showing a feature it could interact with (a hint that picks another algorithm, a value beside the
+# ones the computation reads), so that no combination is left to chance. tests/test_no_op_keys.py
+# checks that every clause of the spec saying a key changes nothing is listed here or in FORMS, and that
+# every combination listed is shown by some case.
+
+def _models(doc, architecture: str):
+    return [model for model in nested_models(doc) if model["architecture"] == architecture]
+
+
+def linear_hint(value: str):
+    def edit(doc):
+        """[LIN-3]: the implementation hint of a Linear model changes nothing."""
+        for model in _models(doc, "Linear"):
+            model["config"]["implementation"] = value
+        return bool(_models(doc, "Linear"))
+    edit.__name__ = f"linear_implementation_{value}"
+    return rewrite(edit)
+
+
+@rewrite
+def metadata_values(doc):
+    """[META-4]: no metadata value changes the output (the levels and loudness hosts read, other keys)."""
+    for model in nested_models(doc):
+        metadata = model.get("metadata") or {}
+        metadata.update(loudness=-3.25, gain=0.5, input_level_dbu=12.0, output_level_dbu=-6.0,
+                        date={"year": 2020, "month": 1, "day": 1, "hour": 0, "minute": 0, "second": 0},
+                        x_vendor={"tone": "bright"})
+        model["metadata"] = metadata
+    return True
+
+
+@rewrite
+def sample_rate_relabelled(doc):
+    """[SR-3]: the sample rate does not change the computation (written on every model that has one)."""
+    rates = [model for model in nested_models(doc) if model.get("sample_rate") is not None]
+    rate = 96000.0 if all(model["sample_rate"] != 96000 for model in rates) else 44100.0
+    for model in rates + [doc]:
+        model["sample_rate"] = rate
+    return True
+
+
+FOREIGN_PARAMETERS = {"negative_slope": 0.3, "min_val": -0.5, "max_val": 0.25, "min_slope": 2.0, "max_slope": 3.0}
+OWN_PARAMETERS = {"Hardtanh": {"min_val", "max_val"}, "LeakyReLU": {"negative_slope"},
+                  "PReLU": {"negative_slope", "negative_slopes"},
+                  "LeakyHardtanh": {"min_val", "max_val", "min_slope", "max_slope"}}
+OWN_PARAMETERS["LeakyHardTanh"] = OWN_PARAMETERS["LeakyHardtanh"]
+
+
+def _with_foreign_parameters(spec):
+    if spec is None:
+        return None
+    spec = {"type": spec} if isinstance(spec, str) else dict(spec)  # [ACT-1]: a name is the object with defaults
+    own = OWN_PARAMETERS.get(spec["type"], set())
+    spec.update({key: number for key, number in FOREIGN_PARAMETERS.items() if key not in own and key not in spec})
+    return spec
+
+
+@rewrite
+def foreign_activation_parameters(doc):
+    """[ACT-3]: parameters of another activation in an activation object are ignored (names written as
+    objects first, [ACT-1])."""
+    holders = []
+    for model in nested_models(doc):
+        config = model["config"]
+        if model["architecture"] == "ConvNet":
+            holders.append(config)
+        if model["architecture"] == "WaveNet":
+            holders += list(config["layers"]) + ([config["head"]] if isinstance(config.get("head"), dict) else [])
+    changed = False
+    for holder in holders:
+        for key in ("activation", "secondary_activation"):
+            value = holder.get(key)
+            if value is None:
+                continue
+            holder[key] = ([_with_foreign_parameters(v) for v in value] if isinstance(value, list)
+                           else _with_foreign_parameters(value))
+            changed = True
+    return changed
+
+
+@rewrite
+def config_head_scale(doc):
+    """[WN-3]: config.head_scale is informational; the last weight is the head scale used."""
+    for model in _models(doc, "WaveNet"):
+        model["config"]["head_scale"] = 123.5
+    return bool(_models(doc, "WaveNet"))
+
+
+@rewrite
+def gated_beside_gating_mode(doc):
+    """[WN-ARR-6]: when gating_mode is present, the legacy gated key is ignored."""
+    changed = False
+    for _, layer in wavenet_layers(doc):
+        if layer.get("gating_mode") is not None:
+            modes = layer["gating_mode"] if isinstance(layer["gating_mode"], list) else [layer["gating_mode"]]
+            layer["gated"] = "gated" not in modes  # the opposite of what the layers do
+            changed = True
+    return changed
+
+
+@rewrite
+def obsolete_names(doc):
+    """[WN-ARR-23]: the pre-release names groups, groups_1x1, head_1x1 and 1x1 are unknown keys."""
+    changed = False
+    for _, layer in wavenet_layers(doc):
+        layer.update({"groups": 3, "groups_1x1": 5, "head_1x1": {"active": True, "out_channels": 7},
+                      "1x1": {"active": False}})
+        changed = True
+    return changed
+
+
+@rewrite
+def training_kwargs(doc):
+    """[WN-SLIM-1]: the slimmable kwargs about training (boosting, init_strategy) are ignored."""
+    changed = False
+    for _, layer in wavenet_layers(doc):
+        if isinstance(layer.get("slimmable"), dict):
+            layer["slimmable"].setdefault("kwargs", {}).update(boosting=True, init_strategy="x-vendor")
+            changed = True
+    return changed
+
+
+ACTIVATION_TAGS = ("act.tanh", "act.fasttanh", "act.hardtanh", "act.hardtanh_bounds", "act.relu", "act.leaky_relu",
+                   "act.prelu", "act.prelu_per_channel", "act.sigmoid", "act.silu", "act.hardswish",
+                   "act.leaky_hardtanh", "act.softsign")
+# name -> (clause, form, the features it could interact with)
+NO_OP_KEYS = {
+    "linear_implementation_fft": ("LIN-3", linear_hint("fft"),
+                                  {"arch.linear", "linear.bias", "env.multichannel", "wavenet.condition_dsp",
+                                   "arch.container"}),
+    "linear_implementation_other": ("LIN-3", linear_hint("x-vendor-winograd"), {"arch.linear", "linear.bias"}),
+    "metadata_values": ("META-4", metadata_values, {"arch.container", "env.metadata_absent", "wavenet.condition_dsp"}),
+    "sample_rate_relabelled": ("SR-3", sample_rate_relabelled,
+                               {"env.sample_rate_other", "env.sample_rate_absent", "arch.container"}),
+    "foreign_activation_parameters": ("ACT-3", foreign_activation_parameters, set(ACTIVATION_TAGS)),
+    "config_head_scale": ("WN-3", config_head_scale,
+                          {"wavenet.head_scale_mismatch", "wavenet.multi_array", "wavenet.post_head",
+                           "wavenet.slimmable", "container.packed"}),
+    "gated_beside_gating_mode": ("WN-ARR-6", gated_beside_gating_mode,
+                                 {"wavenet.gating.gated", "wavenet.gating.blended", "wavenet.secondary_activation"}),
+    "obsolete_names": ("WN-ARR-23", obsolete_names,
+                       {"wavenet.head1x1", "wavenet.layer1x1_groups", "wavenet.groups_input",
+                        "wavenet.layer1x1_inactive"}),
+    "training_kwargs": ("WN-SLIM-1", training_kwargs, {"wavenet.slimmable"}),
+    "version_patch": ("VER-3", relabelled("0.7.9"),
+                      {"arch.container", "wavenet.slimmable", "wavenet.head_object", "wavenet.condition_dsp"}),
+}
+
+
+def no_op_cases(cases, name: str, documents: dict | None = None) -> list:
+    """The few cases a no-op key runs on: between them they show every feature it could interact
+    with, among the cases it applies to."""
+    _, rewrite, interacting = NO_OP_KEYS[name]
+    documents = documents or {}
+
+    def applies(case):
+        document = documents.get(case.id) or json.loads(case.model_path.read_bytes())
+        return rewrite(document) is not None
+    return covering([c for c in cases if c.features & interacting and applies(c)], interacting)

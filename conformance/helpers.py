@@ -10,12 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from nam_reference import resources
 from nam_reference.readings import applicable_dialects
 
-from .cases import ROOT
 from .metrics import BLOCK_TOLERANCE, compare, max_error
-
-DEFAULT_SAVE_FOLDER = "nam-conformance-failures"
+from .pytest_plugin import DEFAULT_SAVE_FOLDER  # declared beside its option
 
 
 def describe(record: dict, case, check: str, *clauses: str) -> None:
@@ -29,9 +28,9 @@ def describe(record: dict, case, check: str, *clauses: str) -> None:
 
 def case_folder(case) -> str:
     """Where a case lives: `fixtures/cases/<id>/` for the project's cases, the model file otherwise."""
-    folder = case.model_path.parent
-    if folder.is_relative_to(ROOT) and (folder / "case.json").is_file():
-        return f"{folder.relative_to(ROOT).as_posix()}/"
+    folder, root = case.model_path.parent, resources.data_root()
+    if folder.is_relative_to(root) and (folder / "case.json").is_file():
+        return f"{folder.relative_to(root).as_posix()}/"
     return str(case.model_path)
 
 

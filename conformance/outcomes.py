@@ -5,7 +5,8 @@ A check ends passed, failed, with an implementation error (a crash, a hang, garb
 warning, as an expected failure (listed in the expectations), not supported (the implementation
 does not claim a feature the case uses), not applicable (the adapter mode cannot take part), or
 blocked: a problem already recorded for the case's own file (a refused valid file, a crash while
-loading it) stops it before it runs, and the report counts it under that problem.
+loading it) stops it before it runs, and the report counts it under that problem; or dead: not run
+because the implementation died earlier in the run.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pytest
 PASS, FAIL, ERROR, WARNING = "PASS", "FAIL", "ERROR", "WARNING"
 NOT_SUPPORTED, NOT_APPLICABLE, BLOCKED = "NOT SUPPORTED", "NOT APPLICABLE", "BLOCKED"
 SKIP, XFAIL, XPASS = "SKIP", "XFAIL", "XPASS"
+DEAD = "DEAD"  # not run: the implementation timed out or crashed three times in a row (adapters.DeadImplementation)
 RAN = (PASS, WARNING, FAIL, ERROR, XFAIL, XPASS)  # the statuses of a check that ran to its end
 
 

@@ -14,10 +14,11 @@ import json
 import re
 import statistics
 
+from conformance.expectations import normalise_id
 from nam_reference import SPEC_VERSION
 from nam_reference.features import registry
 
-from .outcomes import (BLOCKED, ERROR, FAIL, NOT_APPLICABLE, NOT_SUPPORTED, PASS, RAN, SKIP, WARNING, XFAIL,
+from .outcomes import (BLOCKED, DEAD, ERROR, FAIL, NOT_APPLICABLE, NOT_SUPPORTED, PASS, RAN, SKIP, WARNING, XFAIL,
                        XPASS)
 
 RECORD_KEY = "nam_conformance"
@@ -74,9 +75,9 @@ class Collector:
             return
         record = dict(next((json.loads(v) for k, v in report.user_properties if k == RECORD_KEY), {}))
         record.setdefault("check", _check_name(report.nodeid))
-        record["id"] = report.nodeid
+        record["id"] = normalise_id(report.nodeid)
         record["status"] = status_of(report, record)
-        if record["status"] in (NOT_SUPPORTED, NOT_APPLICABLE, BLOCKED, SKIP, XFAIL):
+        if record["status"] in (NOT_SUPPORTED, NOT_APPLICABLE, BLOCKED, SKIP, XFAIL, DEAD):
             record["message"] = skip_reason(report) if record["status"] != XFAIL else str(report.wasxfail)
             if record["status"] == XFAIL and failure_message(report):
                 record["failure"] = failure_message(report)
@@ -102,6 +103,10 @@ class Collector:
     def incomplete(self) -> str | None:
         """Why the run is incomplete, or None when every collected test ran."""
         missing = self.not_run()
+        dead = [r for r in self.records if r["status"] == DEAD]
+        if dead:  # the implementation timed out or crashed three times in a row (adapters.DeadImplementation)
+            why = dead[0].get("message", "the implementation is dead").removeprefix(f"{DEAD}: ")
+            return f"{missing + len(dead)} of {self.collected or len(self.records)} tests not run: {why[:240]}"
         if not missing and not self.stopped:
             return None
         crashed = sum(1 for r in self.records if r.get("worker_crash"))
@@ -407,7 +412,8 @@ def _cell(counter: collections.Counter | None) -> str:
         if counter[status]:
             parts.append(f"{counter[status]}{mark}")
     if not run and not counter[BLOCKED]:
-        parts.append("NS" if counter[NOT_SUPPORTED] else "NA" if counter[NOT_APPLICABLE] else "skip")
+        parts.append("NS" if counter[NOT_SUPPORTED] else "NA" if counter[NOT_APPLICABLE] else
+                     "dead" if counter[DEAD] else "skip")
     return " ".join(parts)
 
 

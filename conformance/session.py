@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import nam_reference
 from nam_reference.readings import Reading
 
 from .adapters import ImplementationError, NotApplicable, Rejected, Unsupported
@@ -60,8 +61,9 @@ class Session:
         # Expected outputs are computed with the approximations the implementation names ([APPROX-1]).
         self.reading = Reading(approximations=self.caps.get("approximations", ()))
         self.options = options
-        self.workdir = Path(tempfile.mkdtemp(prefix="nam-conformance-cases-"))
+        self.workdir = Path(tempfile.mkdtemp(prefix="nam-conformance-cases-", dir=options.get("run_dir")))
         self._counter = 0
+        self._out_channels: dict[str, int | None] = {}
         self.known = KnownFailures(options.get("known_failures"))
 
     # Capabilities.
@@ -127,7 +129,9 @@ class Session:
         if known is not None:  # not loaded again (another case may have the same file under another name)
             raise LoadFailed(known["message"] + " (recorded by an earlier check)", dict(known, file=str(path)))
         try:
-            return LoadedModel(self.impl.load(str(path)), self)
+            handle = self.impl.load(str(path))
+            handle.out_channels = self.out_channels(path)  # output of another width is the implementation's error
+            return LoadedModel(handle, self)
         except Rejected as exc:
             self._load_failed(path, own_file, "refused",
                               f"[GEN-3] the implementation rejected a valid file it claims to support: {exc}", exc)
@@ -158,6 +162,14 @@ class Session:
         finally:
             with contextlib.suppress(ImplementationError, NotApplicable, Rejected, Unsupported):
                 model.handle.close()
+
+    def out_channels(self, path) -> int | None:
+        """The output channels the spec gives a model file (None for a file the reference refuses)."""
+        key = str(path)
+        if key not in self._out_channels:
+            spec = nam_reference.check(key)[1]
+            self._out_channels[key] = None if spec is None else spec.out_channels
+        return self._out_channels[key]
 
     def refuses(self, path) -> bool:
         """Whether the implementation refuses to load a file (a crash or a hang raises instead)."""

@@ -9,7 +9,8 @@ import functools
 import numpy as np
 import pytest
 
-from conformance.adapters import ImplementationError, NotApplicable
+from conformance.adapters import ReportedError
+from conformance.cases import dense_signal, extended
 from conformance.conftest import valid_cases
 from conformance.helpers import assert_agrees, assert_same, describe
 from conformance.outcomes import not_applicable
@@ -39,7 +40,25 @@ def block_plans(case) -> dict[str, object]:
             if divisor and divisor not in FIXED:
                 plans[f"div({name})"] = divisor
     plans["random"] = "random"
+    plans.update({name: name for name in CHANGING})
     return plans
+
+
+def changing_lengths(case, limit: int | None) -> dict[str, list[int]]:
+    """Plans whose block length changes within the run, where engines resize their buffers: "grow"
+    doubles from 1 sample up to a block longer than twice the receptive field (at most the declared
+    maximum); "shrink" starts with that longest block, then a single sample, then halves. Both cover
+    the same number of samples."""
+    rf = case.receptive_field
+    longest = max(64, 2 * rf) if rf is not None else 256
+    top = 1 << (longest - 1).bit_length()
+    if limit is not None:
+        top = min(top, 1 << (limit.bit_length() - 1))
+    grow = [1 << k for k in range(top.bit_length())]
+    return {"grow": grow, "shrink": [top, 1] + grow[1:-1][::-1]}
+
+
+CHANGING = ("grow", "shrink")
 
 
 def pytest_generate_tests(metafunc):
@@ -68,11 +87,25 @@ def _one_block(session, case, n: int) -> np.ndarray:
     return fresh_render(session, case, case.input[:, :n], size=case.size)
 
 
+@functools.lru_cache(maxsize=8)
+def _one_dense_block(session, case, n: int) -> np.ndarray:
+    return fresh_render(session, case, dense_signal(case.model.in_channels, n), size=case.size)
+
+
 @pytest.mark.clauses("STREAM-2", "NUM-4")
 def test_block_invariance(session, block_case, record):
     case, plan = block_case
     describe(record, case, "block_invariance")
     session.require(case.features, set_size=case.size is not None)
+    if plan in CHANGING:  # on an input without zeros, where a lost or stale sample always shows
+        blocks = changing_lengths(case, session.caps.get("max_block"))[plan]
+        n = sum(blocks)
+        record["blocks"] = blocks
+        with session.loaded(case.model_path, case.size) as model:
+            y = model.render(dense_signal(case.model.in_channels, n), blocks)
+            record["timings"] = model.timings
+        assert_same(record, y, _one_dense_block(session, case, n), what=f"blocks of {blocks}", clause="STREAM-2")
+        return
     n = case.input.shape[1] if plan == "random" or plan > 7 else min(SHORT_INPUT, case.input.shape[1])
     if plan != "random" and plan >= n:
         not_applicable(f"blocks of {plan} cover the whole {n}-sample input in one block")
@@ -86,23 +119,30 @@ def test_block_invariance(session, block_case, record):
 
 @pytest.mark.clauses("STREAM-4")
 def test_block_longer_than_declared_maximum(session, case, record):
-    """Given a block longer than its declared maximum, an implementation processes it correctly or
-    reports an error; it never writes out of bounds or returns something else ([STREAM-4])."""
+    """Given a block longer than its declared maximum (2·max + 1 samples, the case input continued with
+    the standard signal), an implementation processes it correctly, or reports an error and keeps its
+    state ([STREAM-4]). A crash, a hang, a wrong length or non-finite output is an error of the check,
+    never a refusal: only an error the implementation reports itself (ReportedError) is one."""
     describe(record, case, "max_block")
     limit = session.caps.get("max_block")
     if limit is None:
         not_applicable("the implementation declares no maximum block length")
     session.require(case.features, set_size=case.size is not None)
-    n = min(case.input.shape[1], 2 * limit + 1)
+    n = 2 * limit + 1
+    x = extended(case.input, n)
+    expected = case.reference(x, initial_state=session.initial_state, reading=session.reading)
+
+    def recompute(reading):
+        return case.reference(x, initial_state=session.initial_state, reading=reading)
     with session.loaded(case.model_path, case.size) as model:
         try:
-            y = model.handle.process(case.input[:, :n], [n])  # bypasses the suite's own splitting
-        except (ImplementationError, NotApplicable) as exc:
-            if "no reply" in str(exc) or "exited" in str(exc) or "died" in str(exc):
-                raise  # a crash or a hang is not a reported error
+            y = model.handle.process(x, [n])  # bypasses the suite's own splitting
+        except ReportedError as exc:
+            record["refused"] = str(exc)[:200]
+            y = model.render(x)  # within the limit: the refusal must have left the initial state alone
+            assert_agrees(session, record, y, expected, clause="STREAM-4", sample_rate=case.model.sample_rate,
+                          what=f"after refusing a block of {n} (maximum {limit}), the same input in allowed blocks",
+                          features=case.features, recompute=recompute)
             return
-    expected = case.reference(case.input[:, :n], initial_state=session.initial_state, reading=session.reading)
     assert_agrees(session, record, y, expected, what=f"one block of {n} (maximum {limit})", clause="STREAM-4",
-                  sample_rate=case.model.sample_rate, features=case.features,
-                  recompute=lambda reading: case.reference(case.input[:, :n], initial_state=session.initial_state,
-                                                           reading=reading))
+                  sample_rate=case.model.sample_rate, features=case.features, recompute=recompute)

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from conformance.conftest import valid_cases
-from conformance.forms import FORMS
+from conformance.forms import FORMS, NO_OP_KEYS, no_op_cases
 from conformance.helpers import assert_same, describe
 from conformance.session import fresh_render
 from nam_reference.features import features as feature_tags
@@ -19,17 +19,27 @@ LENGTH = 4096
 def pytest_generate_tests(metafunc):
     if "form_case" in metafunc.fixturenames:
         params, ids = [], []
-        for case in valid_cases(metafunc.config):
-            document = json.loads(case.model_path.read_bytes())
+        cases = valid_cases(metafunc.config)
+        documents = {case.id: json.loads(case.model_path.read_bytes()) for case in cases}
+        # Each no-op key on a few cases that between them show every feature it could interact with.
+        combined = {name: {c.id for c in no_op_cases(cases, name, documents)} for name in NO_OP_KEYS}
+        for case in cases:
+            document = documents[case.id]
             for name, (_, rewrite) in FORMS.items():
                 variant = rewrite(document)
+                if variant is not None:
+                    params.append((case, name, variant))
+                    ids.append(f"{case.id}-{name}")
+            for name, (_, rewrite, interacting) in NO_OP_KEYS.items():
+                variant = rewrite(document) if case.id in combined[name] else None
                 if variant is not None:
                     params.append((case, name, variant))
                     ids.append(f"{case.id}-{name}")
         metafunc.parametrize("form_case", params, ids=ids)
 
 
-@pytest.mark.clauses("ENV-6", "JSON-5", "JSON-6", "JSON-8", "JSON-9", "VER-4", "WN-ARR-3", "WN-ARR-13")
+@pytest.mark.clauses("ENV-6", "JSON-5", "JSON-6", "JSON-8", "JSON-9", "VER-4", "WN-ARR-3", "WN-ARR-13", "LIN-3",
+                     "META-4", "SR-3", "ACT-3", "WN-3", "WN-ARR-6", "WN-ARR-23", "WN-SLIM-1")
 def test_equivalent_form(session, form_case, record):
     case, form, variant = form_case
     describe(record, case, "equivalent_forms")
@@ -41,4 +51,4 @@ def test_equivalent_form(session, form_case, record):
     with session.loaded(path, case.size) as model:
         rewritten = model.render(x)
     assert_same(record, rewritten, original, what=f"the output after rewriting the file ({form})",
-                clause=FORMS[form][0])
+                clause={**FORMS, **NO_OP_KEYS}[form][0])

@@ -7,10 +7,10 @@ import contextlib
 import pytest
 
 from conformance.adapters import NotApplicable, Rejected, Unsupported
-from conformance.cases import ROOT
 from conformance.helpers import describe
 from conformance.metrics import compare
 from conformance.outcomes import not_applicable
+from nam_reference import resources
 
 
 @pytest.mark.clauses("GEN-3")
@@ -26,7 +26,7 @@ def test_valid_file_loads(session, case, record):
 def test_invalid_file_rejected(session, invalid_case, record):
     """Every invalid file is rejected: a reported refusal, not a crash, a hang or a model ([GEN-5])."""
     record.update(check="rejection", case=invalid_case.id, features=[], breaks=invalid_case.clause,
-                  case_folder=invalid_case.path.relative_to(ROOT).as_posix(),
+                  case_folder=invalid_case.path.relative_to(resources.data_root()).as_posix(),
                   clauses=[invalid_case.clause, "GEN-5"], reject_level=invalid_case.reject_level)
     if session.refuses(invalid_case.path):
         return

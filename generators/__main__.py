@@ -1,4 +1,4 @@
-"""python -m generators emit --seed S --count N OUT/   |   python -m generators fixtures [OUT]"""
+"""python -m generators emit --seed S --count N OUT/   |   python -m generators fixtures [OUT]   |   python -m generators coverage"""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ def main(argv=None) -> int:
     p.add_argument("out", type=Path, metavar="OUT", help="output folder (for example generated/)")
     p = sub.add_parser("fixtures", help="rebuild fixtures/cases/ and fixtures/MANIFEST.json")
     p.add_argument("out", type=Path, nargs="?", metavar="OUT", help="the fixtures folder (default: the checkout's)")
+    sub.add_parser("coverage", help="print the table of value domains by clause (docs/coverage.md)")
     args = parser.parse_args(argv)
 
     if args.command == "emit":
@@ -24,11 +25,18 @@ def main(argv=None) -> int:
         if args.count < 0:
             parser.error("--count must be >= 0")
         print(coverage_table(emit(args.seed, args.count, args.out)))
-    else:
-        from .fixtures import FIXTURES, build
+    elif args.command == "coverage":
+        from .domains import coverage_table
 
-        entries = build(args.out or FIXTURES)
-        print(f"{len(entries)} cases written to {(args.out or FIXTURES) / 'cases'}")
+        print(coverage_table())
+    else:
+        from nam_reference import resources
+
+        from .fixtures import build
+
+        out = args.out or resources.fixtures_dir()
+        entries = build(out)
+        print(f"{len(entries)} cases written to {out / 'cases'}")
     return 0
 
 

@@ -30,13 +30,12 @@ import nam_reference
 from conformance.metrics import max_error
 from nam_reference.features import features, registry
 
-from . import ablation, cases, documents, realistic, strategies, writers
+from . import ablation, cases, documents, near_miss, realistic, strategies, writers
 from .models import Draft
 from .plan import SEQUENTIAL, WIDE_CONDITION
 from .source import RandomSource
 from .wavenet import FILM_SLOTS
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 INPUT_LENGTH = 2048
 ATTEMPTS = 200
 # A second case at this size, for a model that has sizes: a slimmable WaveNet and a container at their
@@ -251,7 +250,7 @@ def realistic_documents() -> dict[str, tuple[dict, int, str]]:
     return out
 
 
-def build(out: Path = FIXTURES) -> list[dict]:
+def build(out: Path) -> list[dict]:
     """Write every case under out/cases/ and out/MANIFEST.json; returns the manifest entries."""
     built: dict[str, dict[str, bytes]] = {}
 
@@ -311,17 +310,28 @@ def build(out: Path = FIXTURES) -> list[dict]:
                     "cross_checks": ["the float64 reference output", "loudness and gain recomputed in float64",
                                      "the trainer's own loudness and gain"]})
 
+    near: dict[str, dict[str, bytes]] = {}
+    for case_id, (doc, seed, description) in near_miss.near_miss_documents(_seed).items():
+        near[case_id] = cases.build_case(case_id, doc, fixture_input(1, seed=seed), description=description, provenance={
+            "model": f"generators.near_miss with weights from RandomSource({seed}), in the trainer's export forms "
+                     "(generators.writers)",
+            "input": f"generators.fixtures.fixture_input(channels=1, seed={seed})", "seed": seed,
+            "cross_checks": ["the float64 reference output", "the trainer, for files it can import"]})
+
     target = out / "cases"
     if target.is_dir():
         for stale in target.iterdir():
-            if (stale / "case.json").is_file() and stale.name not in built:
+            if (stale / "case.json").is_file() and stale.name not in built and stale.name not in near:
                 shutil.rmtree(stale)
-    entries = []
-    for case_id, files in built.items():
-        cases.write_case(target / case_id, files)
-        entries.append(cases.manifest_entry(case_id, files, f"cases/{case_id}"))
+    entries, near_entries = [], []
+    for group, listed in ((built, entries), (near, near_entries)):
+        for case_id, files in group.items():
+            cases.write_case(target / case_id, files)
+            listed.append(cases.manifest_entry(case_id, files, f"cases/{case_id}"))
     manifest = {"description": "The project's own cases: model.nam, input.f32, expected.f32 and case.json per "
-                               "folder (spec/case.schema.json). Rebuild with python -m generators fixtures.",
-                "cases": entries}
+                               "folder (spec/case.schema.json). Rebuild with python -m generators fixtures. The "
+                               "near misses of popular shapes (generators.near_miss) are listed apart: only the "
+                               "near-miss check runs them.",
+                "cases": entries, "near_miss": near_entries}
     (out / "MANIFEST.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
-    return entries
+    return entries + near_entries

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import numpy as np
-from scipy.special import expit
 
 from .readings import EXACT, FAST_TANH, Reading
 
@@ -99,6 +99,15 @@ def _leaky(s, zero):
     return lambda x: np.where(x > zero, x, x * s)
 
 
+@functools.lru_cache(maxsize=None)
+def logistic():
+    """SciPy's logistic function (expit), imported on first use: SciPy alone takes longer to import
+    than validating a small file."""
+    from scipy.special import expit
+
+    return expit
+
+
 def _kernel(act: Activation, dtype: np.dtype):
     p = {k: dtype.type(v) for k, v in act.params}
     one, zero = dtype.type(1), dtype.type(0)
@@ -106,8 +115,9 @@ def _kernel(act: Activation, dtype: np.dtype):
     if name == "Tanh":
         return np.tanh
     if name == "Sigmoid":
-        return expit
+        return logistic()
     if name == "SiLU":
+        expit = logistic()
         return lambda x: x * expit(x)
     if name == "ReLU":
         return lambda x: np.maximum(x, zero)

@@ -5,7 +5,12 @@ from __future__ import annotations
 import os
 
 import numpy as np
-import scipy.io.wavfile
+
+
+def _wavfile():
+    import scipy.io.wavfile  # on first use: SciPy takes longer to import than validating a small file
+
+    return scipy.io.wavfile
 
 
 class AudioError(Exception):
@@ -25,7 +30,7 @@ def read(path) -> tuple[np.ndarray, float | None]:
             raise AudioError(f"{path}: a .f32 file holds 4-byte samples; its {len(raw)} bytes leave {len(raw) % 4} over")
         return np.frombuffer(raw, dtype="<f4").astype(np.float32)[None, :], None
     try:
-        rate, data = scipy.io.wavfile.read(path)
+        rate, data = _wavfile().read(path)
     except FileNotFoundError:
         raise AudioError(f"{path}: no such file") from None
     except Exception as exc:  # the header is untrusted: any failure to parse it is a bad file, e.g. 0 channels
@@ -58,6 +63,6 @@ def write(path, samples: np.ndarray, rate: float | None) -> None:
                 raise AudioError(f"{path}: .f32 files are mono; the output has {samples.shape[0]} channels")
             samples[0].astype("<f4").tofile(path)
         else:
-            scipy.io.wavfile.write(path, int(round(rate or 48000)), samples.T if samples.shape[0] > 1 else samples[0])
+            _wavfile().write(path, int(round(rate or 48000)), samples.T if samples.shape[0] > 1 else samples[0])
     except OSError as exc:
         raise AudioError(f"{path}: cannot write: {exc.strerror or exc}") from None

@@ -15,9 +15,12 @@ import sys
 
 import numpy as np
 
-from . import SPEC_VERSION, __version__, audio
+import nam_reference
+
+from . import SPEC_VERSION, audio
 from .model import Model
 from .problems import InvalidModelError, NonFiniteOutputError
+from .resources import ResourceError
 from .validation import check
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -46,6 +49,9 @@ def main(argv=None) -> int:
     except NonFiniteOutputError as exc:  # a valid model that overflows on this input ([NUM-10])
         _fail(f"{getattr(args, 'model', '')}: {exc}")
         return EXIT_INVALID
+    except ResourceError as exc:  # the installation's fault, never the user's file
+        _fail(f"internal error: {exc}")
+        return EXIT_INTERNAL
     except KeyboardInterrupt:
         _fail("interrupted")
         return 130
@@ -84,7 +90,7 @@ def finite_float(text: str) -> float:
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="nam-ref", description=f"Reference tools for .nam files (specification {SPEC_VERSION}).")
-    parser.add_argument("--version", action="version", version=f"nam-ref {__version__} (spec {SPEC_VERSION})")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
     p = sub.add_parser("validate", help="check files against the spec; one line per problem")
@@ -118,6 +124,14 @@ def _parser() -> argparse.ArgumentParser:
 
     lint.register_commands(sub)
     return parser
+
+
+class _Version(argparse.Action):
+    """--version, looking the package's version up only when asked (the lookup reads the installation)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"nam-ref {nam_reference.__version__} (spec {SPEC_VERSION})")
+        parser.exit()
 
 
 def load_model(path: str, dtype=np.float32) -> tuple[Model, list]:

@@ -8,7 +8,7 @@ import json
 import numpy as np
 
 from .envelope import ModelSpec
-from .schema import spec_dir
+from . import resources
 from .validation import check
 
 
@@ -16,7 +16,7 @@ from .validation import check
 def registry() -> dict[str, str]:
     """Every registered tag and its description (with its clause)."""
     tags = {}
-    for line in (spec_dir() / "features.txt").read_text(encoding="utf-8").splitlines():
+    for line in resources.read_text(resources.spec_file("features.txt")).splitlines():
         if line.strip() and not line.startswith("#"):
             tag, _, rest = line.partition(" ")
             tags[tag] = rest.strip()

@@ -15,10 +15,8 @@ full-size model's ([CONT-9]), an LSTM whose stored state is not at rest ([STATE-
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
 import dataclasses
 import json
-import multiprocessing
 import os
 import sys
 
@@ -28,6 +26,7 @@ from . import SPEC_VERSION, cli, jsonfile, loudness
 from .envelope import ModelSpec
 from .model import Model, _all_models
 from .problems import ERROR, WARNING, InvalidModelError, NonFiniteOutputError, Report
+from .resources import ResourceError
 from .validation import check
 
 INFO = "info"
@@ -78,6 +77,8 @@ def check_file(path: str, stimulus: np.ndarray | None = None) -> FileResult:
         report, spec = check(path)
     except OSError as exc:
         return FileResult(path, None, [Finding(path, "", "", ERROR, f"cannot read: {exc.strerror or exc}")], [])
+    except ResourceError:  # a broken installation, not this file: nam-ref stops with an internal error
+        raise
     except Exception as exc:  # a bug here must not stop a run over thousands of files
         return _crashed(path, exc)
     findings = [Finding(p.file, p.path, p.clause, p.severity, p.message) for p in report.problems]
@@ -268,6 +269,9 @@ def check_files(paths: list[str], stimulus: np.ndarray | None = None, jobs: int 
             if progress:
                 progress(i + 1, len(paths))
         return results
+    import concurrent.futures  # here: a start of nam-ref need not pay for process pools
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")  # fork is unsafe with threads
     with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,

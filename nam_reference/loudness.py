@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import hashlib
-import importlib.metadata
 import io
 import math
 import os
@@ -54,6 +52,8 @@ def find_standard_stimulus() -> Path | None:
 
     Only the distribution's file list is read: importing the trainer would need PyTorch.
     """
+    import importlib.metadata  # here: a start of nam-ref need not read the installation
+
     try:
         dist = importlib.metadata.distribution(TRAINER_DISTRIBUTION)
     except importlib.metadata.PackageNotFoundError:
@@ -79,6 +79,8 @@ def standard_stimulus(path: str | os.PathLike | None = None) -> np.ndarray:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise StimulusError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    import hashlib
+
     digest = hashlib.sha256(data).hexdigest()
     if digest != STANDARD_SHA256:
         raise StimulusError(f"{path}: not the standard loudness stimulus (SHA-256 {digest}, expected "

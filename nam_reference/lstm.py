@@ -5,9 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
-from scipy.special import expit
 
-from .activations import fast_sigmoid, fast_tanh
+from .activations import fast_sigmoid, fast_tanh, logistic
 from .conv import WeightReader
 from .readings import EXACT, FAST_SIGMOID, FAST_TANH, Reading
 
@@ -70,7 +69,7 @@ class LSTMNetwork:
     def __init__(self, cfg: LSTMConfig, weights: np.ndarray, dtype, reading: Reading = EXACT):
         # [APPROX-2], [APPROX-3]: the engine's fast functions for the cell's tanh and the gates' σ.
         self.tanh = fast_tanh if reading.fast(FAST_TANH) else np.tanh
-        self.sigmoid = fast_sigmoid if reading.fast(FAST_SIGMOID) else expit
+        self.sigmoid = fast_sigmoid if reading.fast(FAST_SIGMOID) else logistic()
         reader = WeightReader(weights)
         h = cfg.hidden_size
         ifog = np.r_[0:2 * h, 3 * h:4 * h, 2 * h:3 * h]  # the blob rows of gates i, f, o, g, in that order

@@ -5,28 +5,24 @@ from __future__ import annotations
 import functools
 import itertools
 import json
-import os
-from pathlib import Path
 
-import jsonschema
-
+from . import resources
 from .problems import Report, pointer
-
-
-def spec_dir() -> Path:
-    """The folder holding the normative spec files (the project checkout's spec/)."""
-    override = os.environ.get("NAM_SPEC_DIR")
-    return Path(override) if override else Path(__file__).resolve().parent.parent / "spec"
 
 
 @functools.lru_cache(maxsize=None)
 def schema() -> dict:
-    with open(spec_dir() / "nam.schema.json", encoding="utf-8") as f:
-        return json.load(f)
+    path = resources.spec_file("nam.schema.json")
+    try:
+        return json.loads(resources.read_text(path))
+    except ValueError as exc:
+        raise resources.ResourceError(f"{path}: the packaged schema is not JSON ({exc})") from None
 
 
 @functools.lru_cache(maxsize=None)
-def _validator() -> jsonschema.Draft202012Validator:
+def _validator():
+    import jsonschema  # on first use: `nam-ref --help` needs none of it
+
     return jsonschema.Draft202012Validator(schema())
 
 
@@ -77,6 +73,8 @@ def usable_metadata(metadata):
     not an object ([META-1])."""
     if not isinstance(metadata, dict):
         return None
+    import jsonschema
+
     known = schema()["$defs"]["metadata"]["properties"]
     return {k: (v if k not in known or jsonschema.Draft202012Validator(known[k]).is_valid(v) else None)
             for k, v in metadata.items()}

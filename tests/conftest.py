@@ -21,7 +21,8 @@ def shared_path(*parts: str) -> Path:
 
 
 def pytest_terminal_summary(terminalreporter):
-    """The kill table of tests/test_mutants.py, when mutants ran (rows come from every xdist worker)."""
+    """The kill table of tests/test_mutants.py and the measurements of tests/test_hostile.py, when they
+    ran (rows come from every xdist worker)."""
     rows = [json.loads(value) for reports in terminalreporter.stats.values() for report in reports
             if getattr(report, "when", None) == "call"
             for key, value in report.user_properties if key == "mutant_kill"]
@@ -30,4 +31,13 @@ def pytest_terminal_summary(terminalreporter):
 
         terminalreporter.write_sep("=", "mutant kill table")
         for line in kill_table(rows):
+            terminalreporter.write_line(line)
+    runs = [json.loads(value) for reports in terminalreporter.stats.values() for report in reports
+            if getattr(report, "when", None) == "call"
+            for key, value in report.user_properties if key == "hostile_run"]
+    if runs:
+        from test_hostile import hostile_table
+
+        terminalreporter.write_sep("=", "the suite against hostile adapters")
+        for line in hostile_table(runs):
             terminalreporter.write_line(line)

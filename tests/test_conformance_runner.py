@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import jsonschema
@@ -15,9 +16,11 @@ import pytest
 
 import nam_reference
 from conformance import expectations
-from conformance.adapters import ImplementationError, NotApplicable, Rejected, resolve
+from conformance.adapters import (AdapterCrashed, CallTimeout, DeadImplementation, ImplementationError, NotApplicable,
+                                  ProtocolViolation, Rejected, WrongChannelCount, WrongLength, WrongOutputSize, resolve)
 from conformance.adapters.command import CommandImplementation
-from conformance.adapters.jsonl import JsonLinesImplementation
+from conformance.adapters.jsonl import JsonLinesImplementation, output_channels
+from conformance.adapters.vitals import Vitals, call_limit
 from conformance.forms import FORMS
 from conformance.metrics import BLOCK_TOLERANCE, TIERS, compare, max_error
 from conformance.probes import probe
@@ -106,6 +109,7 @@ def _harness(tmp_path, body: str) -> str:
     ("print(json.dumps({'id': 999, 'status': 'ok'}), flush=True)", "echoes id"),
     ("print(json.dumps({'id': r['id'], 'status': 'maybe'}), flush=True)", "unknown status"),
     ("print(json.dumps({'id': r['id'], 'status': 'error', 'message': 'boom'}), flush=True)", "boom"),
+    ("sys.stdout.write('x' * (3 << 20)); sys.stdout.flush(); time.sleep(30)", "longer than 1048576 bytes"),
 ])
 def test_misbehaving_adapters_become_errors(tmp_path, model_file, body, expected):
     impl = JsonLinesImplementation(_harness(tmp_path, body), None, call_timeout=2.0)
@@ -140,6 +144,63 @@ def test_wrong_length_and_nan_are_errors(model_file):
         handle.process(np.ones((1, 8), dtype=np.float32))
 
 
+def test_output_file_sizes_are_checked_before_reading():
+    """The size of an output file against the reply's frames and the model's channels (float32: 4 bytes)."""
+    assert output_channels(96, 24, 24, 1) == 1  # 24 frames × 1 channel × 4 bytes
+    assert output_channels(192, 24, 24, None) == 2  # the model's width unknown: whole frames of 2 channels
+    with pytest.raises(WrongOutputSize, match="99 bytes"):
+        output_channels(99, 24, 24, 1)  # 3 bytes more than the frames reported
+    with pytest.raises(WrongChannelCount, match="2 output channels; the model has 1"):
+        output_channels(192, 24, 24, 1)
+    with pytest.raises(WrongLength, match="holds 23 frames"):
+        output_channels(92, 24, 24, 1)
+    with pytest.raises(WrongLength, match="the reply says 23 frames for 24"):
+        output_channels(96, 24, 23, 1)
+    with pytest.raises(WrongLength):
+        output_channels(64 << 30, 24, 24, 1)  # a 64 GiB sparse file: refused by its size alone
+    with pytest.raises(WrongOutputSize):
+        output_channels(99, 24, 24, None)
+
+
+def test_call_limits():
+    assert call_limit("load", 10.0) == 10.0
+    assert call_limit("hello", 10.0) == 30.0  # start-up: three call timeouts
+    assert call_limit("process", 10.0, frames=2000) == pytest.approx(12.0)  # 1 ms more per frame
+
+
+def test_three_fatal_errors_in_a_row_over_all_workers_make_an_implementation_dead(tmp_path):
+    one, other = Vitals(tmp_path / "dead"), Vitals(tmp_path / "dead")
+    other._count_file = tmp_path / "dead.strikes.other"  # the same folder, as another worker would use it
+    one.failed(CallTimeout("process: no reply"))
+    one.failed(ProtocolViolation("garbage"))  # the adapter answered: not a timeout or a crash
+    one.answered()  # then it processed audio: the count starts again
+    one.failed(CallTimeout("process: no reply"))
+    other.failed(AdapterCrashed("process: exited"))
+    other.check()  # two strikes: alive
+    one.failed(CallTimeout("process: no reply again"))
+    for vitals in (one, other, Vitals(tmp_path / "dead")):  # a worker starting later knows it too
+        with pytest.raises(DeadImplementation, match="no reply again"):
+            vitals.check()
+
+
+def test_plugins_run_in_a_child_process_with_timeouts_and_typed_errors(tmp_path, model_file):
+    mutants = ROOT / "tests" / "mutants"
+    hanging = resolve(str(mutants / "l_plugin_hang.py"), call_timeout=1.0, workdir=tmp_path)
+    assert "child process" in hanging.mode and hanging.capabilities["features"] == "all"
+    handle = hanging.load(str(model_file))
+    with pytest.raises(CallTimeout, match="no reply within 1.008 s"):
+        handle.process(np.ones((1, 8), dtype=np.float32))
+    hanging.close()
+    stereo = resolve(str(mutants / "l_two_channels_for_mono.py"), workdir=tmp_path)
+    handle = stereo.load(str(model_file))
+    assert handle.process(np.ones((1, 8), dtype=np.float32)).shape == (2, 8)  # the width unknown: any whole one
+    handle.out_channels = 1
+    with pytest.raises(WrongChannelCount, match="2 output channels; the model has 1"):
+        handle.process(np.ones((1, 8), dtype=np.float32))
+    stereo.close()
+    assert not list(tmp_path.glob("nam-conformance-*"))  # their scratch folders are gone
+
+
 def test_render_commands(tmp_path, model_file):
     tool = tmp_path / "tool.py"
     tool.write_text(textwrap.dedent('''
@@ -158,11 +219,53 @@ def test_render_commands(tmp_path, model_file):
         handle.process(x)  # no state: a second rendering would start afresh
     with pytest.raises(NotApplicable):
         impl.load(str(model_file)).process(x, [3, 7])  # one block length per rendering
-    for name, error in (("refuse.nam", Rejected), ("crash.nam", ImplementationError)):
+    for name, error in (("refuse.nam", Rejected), ("crash.nam", AdapterCrashed)):
         (tmp_path / name).write_text("{}")
         with pytest.raises(error):
             impl.load(str(tmp_path / name))
     impl.close()
+
+
+def test_render_commands_are_bounded(tmp_path, model_file):
+    """A flood on stderr is kept as its tail; a hung tool is killed with the children it started;
+    an output file of the wrong size is refused before it is read."""
+    tool = tmp_path / "tool.py"
+    tool.write_text(textwrap.dedent('''
+        import subprocess, sys, time
+        model, src, dst = sys.argv[1:4]
+        if model.endswith("flood.nam"):
+            sys.stderr.write("x" * (20 << 20) + " the end"); sys.exit(2)
+        if model.endswith("hang.nam"):
+            child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+            open(sys.argv[4], "w").write(str(child.pid)); time.sleep(600)
+        open(dst, "wb").write(open(src, "rb").read() + b"END")
+        '''))
+    child_pid = tmp_path / "child.pid"
+    impl = CommandImplementation(f"{PYTHON} {tool} {{model}} {{input}} {{output}} {child_pid}", None, 1.0)
+    for name in ("flood.nam", "hang.nam"):
+        (tmp_path / name).write_text("{}")
+    with pytest.raises(Rejected) as refused:
+        impl.load(str(tmp_path / "flood.nam"))
+    assert str(refused.value).endswith("the end") and len(str(refused.value)) < 2100
+    with pytest.raises(CallTimeout):
+        impl.load(str(tmp_path / "hang.nam"))
+    assert not _running(int(child_pid.read_text()))  # the tool's child went with it
+    with pytest.raises(WrongOutputSize, match="67 bytes"):
+        impl.load(str(model_file))  # 16 samples and 3 bytes more
+    impl.close()
+
+
+def _running(pid: int) -> bool:
+    """Whether a process is alive (a zombie is dead, only not yet reaped by whoever adopted it)."""
+    for _ in range(20):
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return False
+        if state in ("Z", "X"):
+            return False
+        time.sleep(0.1)
+    return True
 
 
 # Expectations.

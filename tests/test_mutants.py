@@ -100,7 +100,7 @@ def test_every_mutant_is_well_formed():
     """Every mutant names a catalogue entry, known checks and a selection of existing test files."""
     known = {"loading", "rejection", "fail_closed", "weight_count", "reported_facts", "receptive_field",
              "causality", "block_invariance", "max_block", "agreement", "initial_state", "reset", "independence",
-             "size_selection", "equivalent_forms", "output_scaling"}
+             "size_selection", "equivalent_forms", "output_scaling", "long_signal", "value_domains"}
     assert len(MUTANT_LIST) >= 30
     for mutant in MUTANT_LIST:
         assert re.fullmatch(r"(\d+|L) \(.+\)", mutant.catalogue), f"{mutant.name}: catalogue {mutant.catalogue!r}"
@@ -110,7 +110,7 @@ def test_every_mutant_is_well_formed():
 
 
 def test_readme_maps_every_catalogue_entry():
-    """tests/mutants/README.md maps each catalogue entry (1 to 35, and L) to its mutants, or gives the
+    """tests/mutants/README.md maps each catalogue entry (1 to 36, and L) to its mutants, or gives the
     reason no black-box test can observe it."""
     readme = (MUTANTS / "README.md").read_text(encoding="utf-8")
     rows = {}
@@ -118,7 +118,7 @@ def test_readme_maps_every_catalogue_entry():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if line.startswith("|") and re.fullmatch(r"\d+|L", cells[0]):
             rows[cells[0]] = re.findall(r"`(\w+)`", cells[2])
-    assert set(rows) == {str(i) for i in range(1, 36)} | {"L"}
+    assert set(rows) == {str(i) for i in range(1, 37)} | {"L"}
     listed = {name: entry for entry, names in rows.items() for name in names}
     assert sorted(listed) == sorted(m.name for m in MUTANT_LIST)
     for mutant in MUTANT_LIST:

@@ -6,7 +6,7 @@ import abc
 
 import numpy as np
 
-from . import ImplementationError
+from . import ImplementationError, NonFiniteOutput, WrongChannelCount, WrongLength
 
 
 class Implementation(abc.ABC):
@@ -27,6 +27,10 @@ class Implementation(abc.ABC):
 
 class Handle(abc.ABC):
     """A loaded model. `process` continues from the model's current state."""
+
+    # The model's output channels by the spec, when the suite knows them (it sets this after loading
+    # a file of its own): output with another count is the implementation's error.
+    out_channels: int | None = None
 
     @abc.abstractmethod
     def info(self) -> dict:
@@ -58,8 +62,8 @@ def split(x: np.ndarray, blocks: list[int] | None) -> list[np.ndarray]:
     return [x[:, a:b] for a, b in zip(edges[:-1], edges[1:])]
 
 
-def checked_output(y, frames: int, what: str) -> np.ndarray:
-    """The implementation's output as float32 (channels × frames), or ImplementationError."""
+def checked_output(y, frames: int, what: str, channels: int | None = None) -> np.ndarray:
+    """The implementation's output as float32 (channels × frames), or a typed ImplementationError."""
     try:
         y = np.asarray(y, dtype=np.float32)
     except (TypeError, ValueError) as exc:
@@ -67,8 +71,10 @@ def checked_output(y, frames: int, what: str) -> np.ndarray:
     if y.ndim == 1:
         y = y[None, :]
     if y.ndim != 2 or y.shape[1] != frames:
-        raise ImplementationError(f"{what} returned {y.shape[-1] if y.ndim else 0} samples for {frames}")
+        raise WrongLength(f"{what} returned {y.shape[-1] if y.ndim else 0} samples for {frames}")
+    if channels is not None and y.shape[0] != channels:
+        raise WrongChannelCount(f"{what} returned {y.shape[0]} output channels; the model has {channels}")
     if not np.all(np.isfinite(y)):
         bad = int(np.flatnonzero(~np.isfinite(y).all(axis=0))[0])
-        raise ImplementationError(f"{what} returned a non-finite sample at index {bad} for finite input ([NUM-7])")
+        raise NonFiniteOutput(f"{what} returned a non-finite sample at index {bad} for finite input ([NUM-7])")
     return y

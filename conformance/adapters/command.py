@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import os
 import shlex
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
 
 import numpy as np
 
-from . import ImplementationError, NotApplicable, Rejected, normalise_capabilities
+from . import (AdapterCrashed, CallTimeout, ImplementationError, NotApplicable, Rejected, ReportedError,
+               normalise_capabilities)
 from .base import Handle, Implementation, checked_output
+from .jsonl import STDERR_TAIL, output_channels
+from .vitals import Vitals, call_limit
 
 PLACEHOLDERS = ("model", "input", "output", "block", "size", "format")
 REJECT_CODES = range(1, 126)  # exit statuses that mean "the model was refused"
 
 
 class CommandImplementation(Implementation):
-    def __init__(self, template: str, declared: dict | None, call_timeout: float):
+    def __init__(self, template: str, declared: dict | None, call_timeout: float, *, workdir: Path | None = None,
+                 vitals: Vitals | None = None):
         self.template = template
         self.mode = f"render command: {template}"
         self.name = shlex.split(template)[0] if template.strip() else "?"
@@ -30,7 +37,8 @@ class CommandImplementation(Implementation):
         if "{size}" not in template:
             caps["set_size"] = False
         self.capabilities = caps
-        self.workdir = Path(tempfile.mkdtemp(prefix="nam-conformance-"))
+        self.vitals = vitals or Vitals()
+        self.workdir = Path(tempfile.mkdtemp(prefix="nam-conformance-", dir=workdir))
         self._names = itertools.count()
 
     def run(self, model: str, x: np.ndarray, block: int | None, size: float | None) -> np.ndarray:
@@ -40,26 +48,52 @@ class CommandImplementation(Implementation):
                   "block": str(block or x.shape[1] or 1), "size": repr(1.0 if size is None else float(size)),
                   "format": "f32"}
         argv = [_substitute(part, values) for part in shlex.split(self.template)]
+        self.vitals.check()
+        stderr_file = self.workdir / f"{next(self._names)}.stderr"
         try:
-            done = subprocess.run(argv, capture_output=True, timeout=self.timeout)
-        except subprocess.TimeoutExpired:
-            raise ImplementationError(f"the render command did not finish within {self.timeout:g} s") from None
-        except OSError as exc:
-            raise ImplementationError(f"cannot run {argv[0]}: {exc.strerror or exc}") from None
+            status = self._run(argv, stderr_file, call_limit("process", self.timeout, x.shape[1]))
+            stderr = _tail(stderr_file)
         finally:
             source.unlink(missing_ok=True)
-        stderr = done.stderr.decode("utf-8", "replace").strip()[-2000:]
-        if done.returncode in REJECT_CODES:
+            stderr_file.unlink(missing_ok=True)
+        try:
+            if status in REJECT_CODES:
+                self.vitals.answered()
+                raise Rejected(f"exit status {status}: {stderr}")
+            if status > 0:  # an error the tool reports itself, not a crash
+                raise ReportedError(f"the render command failed (status {status}): {stderr}")
+            if status != 0:  # killed by a signal
+                error = AdapterCrashed(f"the render command died (status {status}): {stderr}")
+                self.vitals.failed(error)
+                raise error
+            if not target.is_file():
+                raise ImplementationError("the render command wrote no output file")
+            count = x.shape[1] * output_channels(target.stat().st_size, x.shape[1], x.shape[1], 1)
+            y = np.fromfile(target, dtype="<f4", count=count)
+        finally:
             target.unlink(missing_ok=True)
-            raise Rejected(f"exit status {done.returncode}: {stderr}")
-        if done.returncode != 0:
-            target.unlink(missing_ok=True)
-            raise ImplementationError(f"the render command died (status {done.returncode}): {stderr}")
-        if not target.exists():
-            raise ImplementationError("the render command wrote no output file")
-        y = np.fromfile(target, dtype="<f4")
-        target.unlink()
+        self.vitals.answered()
         return checked_output(y, x.shape[1], "the render command")
+
+    def _run(self, argv: list[str], stderr_file: Path, limit: float) -> int:
+        """Run one rendering in its own process group (killed whole at a timeout); stderr to a file."""
+        try:
+            with open(stderr_file, "wb") as stderr:
+                proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=stderr, stderr=stderr,
+                                        start_new_session=True)
+        except OSError as exc:
+            raise ImplementationError(f"cannot run {argv[0]}: {exc.strerror or exc}") from None
+        try:
+            return proc.wait(timeout=limit)
+        except subprocess.TimeoutExpired:
+            error = CallTimeout(f"the render command did not finish within {limit:g} s (killed)")
+            self.vitals.failed(error)
+            raise error from None
+        finally:
+            with contextlib.suppress(OSError):
+                os.killpg(proc.pid, signal.SIGKILL)  # its children too, even after it exited
+            proc.kill()
+            proc.wait()
 
     def load(self, path: str) -> Handle:
         self.run(path, np.zeros((1, 16), dtype=np.float32), 16, None)  # a refusal shows here
@@ -100,6 +134,13 @@ class CommandHandle(Handle):
         if not self.impl.capabilities["set_size"]:
             raise NotApplicable("the render command has no {size} placeholder")
         self.size = size
+
+
+def _tail(path: Path) -> str:
+    """The last bytes of a file (the command's output), however much it wrote."""
+    with open(path, "rb") as f:
+        f.seek(max(0, f.seek(0, os.SEEK_END) - STDERR_TAIL))
+        return f.read().decode("utf-8", "replace").strip()[-2000:]
 
 
 def _substitute(part: str, values: dict) -> str:

@@ -1,4 +1,5 @@
-"""Python plugin adapters (spec/adapter-protocol.md section 1), run in the suite's process."""
+"""Python plugin adapters (spec/adapter-protocol.md section 1): loading one, and running one in the
+suite's process (only the project's reference runs so; other plugins run in plugin_host.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import ImplementationError, Rejected, Unsupported, normalise_capabilities
+from . import ImplementationError, Rejected, ReportedError, Unsupported, normalise_capabilities
 from .base import Handle, Implementation, checked_output, split
 
 
@@ -61,8 +62,8 @@ class PluginHandle(Handle):
             return getattr(self.loaded, what)(*args)
         except (Rejected, Unsupported, ImplementationError):
             raise
-        except Exception as exc:
-            raise ImplementationError(f"{what} raised {type(exc).__name__}: {exc}") from None
+        except Exception as exc:  # the adapter's own exception: it reported the error
+            raise ReportedError(f"{what} raised {type(exc).__name__}: {exc}") from None
 
     def info(self) -> dict:
         info = self._call("info")
@@ -74,7 +75,8 @@ class PluginHandle(Handle):
         outputs = []
         for block in split(x, blocks):
             block = np.ascontiguousarray(block, dtype=np.float32)
-            outputs.append(checked_output(self._call("process", block.copy()), block.shape[1], "process"))
+            outputs.append(checked_output(self._call("process", block.copy()), block.shape[1], "process",
+                                          self.out_channels))
         if not outputs:
             return np.zeros((0, 0), dtype=np.float32)
         channels = {o.shape[0] for o in outputs}

@@ -1,7 +1,7 @@
 """Linear taps in the trainer's Conv1d order: weights[R−1] multiplies the current sample, so the
 impulse response plays backwards.
 
-Catalogue: 18 (Linear tap order)
+Catalogue: 18 (Linear tap order; the FFT path drops the bias)
 Caught by: agreement
 Run: test_agreement.py -k "test_agreement and hand.linear"
 Explained: DIV-1
