@@ -25,7 +25,7 @@ from conformance import cases as case_sources
 from conformance import expectations as expectations_file
 from conformance.adapters import (PROTOCOL_VERSION, DeadImplementation, HandshakeError, ImplementationError,
                                   NotApplicable, resolve)
-from conformance.adapters.vitals import Vitals
+from conformance.adapters.vitals import Vitals, kill_groups
 from conformance.helpers import DEFAULT_SAVE_FOLDER
 from conformance.metrics import BLOCK_TOLERANCE, TIERS
 from conformance.outcomes import BLOCKED, DEAD, NOT_APPLICABLE, LoadFailed, NotSupportedSkip, TypedSkip
@@ -139,6 +139,8 @@ def pytest_unconfigure(config):
     """Stop the adapter (its whole process group) and remove the run's folder unless --keep-temp."""
     _close_implementation(config)
     run_dir = getattr(config, "_nam_run_dir", None)
+    if run_dir is not None and not hasattr(config, "workerinput"):
+        kill_groups(run_dir / "groups")  # what the workers' adapters left, however the workers ended
     if run_dir is not None and not hasattr(config, "workerinput") and not config.getoption("--keep-temp"):
         shutil.rmtree(run_dir, ignore_errors=True)
 

@@ -28,7 +28,7 @@ from . import (PROTOCOL_VERSION, AdapterCrashed, CallTimeout, DeadImplementation
                ImplementationError, NonFiniteOutput, ProtocolViolation, Rejected, ReportedError, Unsupported,
                WrongChannelCount, WrongLength, WrongOutputSize, normalise_capabilities)
 from .base import Handle, Implementation, checked_output
-from .vitals import Vitals, call_limit
+from .vitals import Vitals, call_limit, forget_group, note_group
 
 MAX_LINE = 1 << 20  # bytes in one reply line
 STDERR_TAIL = 8192  # bytes of the adapter's stderr kept for error reports
@@ -50,6 +50,7 @@ class JsonLinesImplementation(Implementation):
         self.process_handle = None
         self.generation = 0  # bumped at every (re)start: handles of an older process are gone
         self.workdir = Path(tempfile.mkdtemp(prefix="nam-conformance-", dir=workdir))
+        self.groups = Path(workdir) / "groups" if workdir else None  # see vitals.note_group
         self._names = itertools.count()
         self._stopped = threading.Event()
         atexit.register(self._kill)  # no adapter outlives the suite, however it ends
@@ -79,6 +80,7 @@ class JsonLinesImplementation(Implementation):
         except OSError as exc:
             raise HandshakeError(f"cannot start {self.argv[0]}: {exc.strerror or exc}") from None
         self.process_handle = proc
+        note_group(self.groups, proc.pid)
         self.generation += 1
         self._ids = itertools.count(1)
         self._stopped = threading.Event()
@@ -107,6 +109,7 @@ class JsonLinesImplementation(Implementation):
         with contextlib.suppress(OSError):
             proc.kill()
         proc.wait()
+        forget_group(self.groups, proc.pid)
         for stream in (proc.stdin, proc.stdout, proc.stderr):
             with contextlib.suppress(OSError, ValueError):
                 stream.close()

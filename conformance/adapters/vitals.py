@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 from pathlib import Path
 
 from . import FATAL, DeadImplementation, ImplementationError
@@ -92,3 +93,30 @@ class Vitals:
 def _first_line(error: Exception) -> str:
     text = str(error).strip()
     return text.splitlines()[0][:300] if text else type(error).__name__
+
+
+# The adapters' process groups, noted in the run's folder: the process that reports kills whatever is
+# left of them at the end of the run, however a worker ended (Ctrl-C reaches only the controller, and
+# xdist may kill a worker that waits on a hung adapter before its own clean-up runs).
+
+def note_group(folder: Path | None, pgid: int) -> None:
+    if folder is not None:
+        with contextlib.suppress(OSError):
+            folder.mkdir(exist_ok=True)
+            (folder / str(pgid)).touch()
+
+
+def forget_group(folder: Path | None, pgid: int) -> None:
+    if folder is not None:
+        with contextlib.suppress(OSError):
+            (folder / str(pgid)).unlink()
+
+
+def kill_groups(folder: Path) -> None:
+    """Kill every process group still noted in `folder` (each was killed and forgotten if all went well)."""
+    with contextlib.suppress(OSError):
+        for note in folder.iterdir():
+            with contextlib.suppress(OSError, ValueError):
+                os.killpg(int(note.name), signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                note.unlink()
