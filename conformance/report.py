@@ -168,7 +168,8 @@ class Collector:
         unsupported = self.unsupported()
         if not unsupported and set(ARCHITECTURES) <= ran:
             return f"for all of spec {SPEC_VERSION}"
-        architectures = [name for tag, name in ARCHITECTURES.items() if tag in ran]
+        # An architecture the implementation does not claim runs only in fail_closed (a refusal): not covered.
+        architectures = [name for tag, name in ARCHITECTURES.items() if tag in ran and tag not in unsupported]
         scope = f"for {', '.join(architectures) if architectures else 'no architecture'}"
         return scope + self._unsupported_note()
 

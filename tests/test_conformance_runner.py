@@ -393,7 +393,10 @@ def test_statuses_matrix_and_verdict():
                           longrepr=("f", 1, "NOT SUPPORTED: looks like a status, is a plain skip"),
                           props=_record(check="agreement", features=["arch.linear"])))
     assert [r["status"] for r in collector.records] == ["PASS", "NOT SUPPORTED", "SKIP"]
-    collector.collected = 3
+    # An unclaimed architecture runs only in fail_closed, as a refusal: the verdict does not claim it.
+    collector.add(_Report("conformance/test_loading.py::test_unsupported_feature_fails_closed[d]", "passed",
+                          props=_record(check="fail_closed", case="d", features=["arch.lstm"])))
+    collector.collected = 4
     verdict = collector.verdict()
     assert verdict.startswith("VERDICT: CONFORMANT for Linear; features not supported: arch.lstm (0 problems"), verdict
     matrix = collector.matrix()
