@@ -266,3 +266,19 @@ def test_a_saved_case_reruns_on_its_own(tmp_path, impl, status):
     assert result["status"] == status and result["case_folder"] == "fixtures/cases/hand.linear/"
     if status == "FAIL":
         assert "[LIN-5]" in result["message"] and "fixtures/cases/hand.linear/" in result["message"]
+
+
+def test_an_engine_claiming_only_linear_is_conformant_for_linear_only(tmp_path):
+    """An engine that claims Linear alone passes what it takes part in, and its verdict says what that
+    covers: "CONFORMANT for Linear; features not supported: ...", never a plain CONFORMANT."""
+    report = tmp_path / "linear.json"
+    subprocess.run([sys.executable, "-m", "pytest", "conformance/test_agreement.py", "conformance/test_loading.py",
+                    "-q", "-p", "no:cacheprovider", "--hypothesis-seed=0", "--report-json", str(report),
+                    "--impl", str(ROOT / "tests" / "mutants" / "_claims_only_linear.py"),
+                    "-k", "test_agreement and (linear or wavenet or lstm)"],
+                   cwd=ROOT, capture_output=True, text=True, env={**os.environ, "HYPOTHESIS_PROFILE": "ci"})
+    result = json.loads(report.read_text())
+    assert result["counts"].get("PASS", 0) >= 3 and result["counts"].get("NOT SUPPORTED", 0) >= 3, result["counts"]
+    verdict = result["verdict"]
+    assert verdict.startswith("VERDICT: CONFORMANT for Linear; features not supported: "), verdict
+    assert "arch.wavenet" in verdict and "arch.lstm" in verdict, verdict
