@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import collections
 import json
+import os
 import re
 import statistics
 
@@ -368,10 +369,18 @@ def _failed(record: dict) -> bool:
 
 
 def _problem(kind, title, clauses, where, primary, consequences, message=None, blocking=False) -> dict:
+    where = [_relative(w) for w in where]
     return {"kind": kind, "title": title, "clauses": list(clauses), "where": list(dict.fromkeys(where)),
             "tests": [r["id"] for r in primary],
             "consequences": [{"id": r["id"], "check": r["check"], "status": r["status"]} for r in consequences],
             "message": message, "expected": _expected([*primary, *consequences]), "blocking": blocking}
+
+
+def _relative(path) -> str:
+    """A saved case under the current folder as the user would type it (and as a report can be shared)."""
+    if path and os.path.isabs(path) and path.startswith(os.getcwd() + os.sep):
+        return os.path.relpath(path)
+    return path
 
 
 def _expected(records) -> bool | str:
