@@ -152,48 +152,35 @@ def test_the_namcore_profile_expects_only_failures_its_dialects_explain(tmp_path
         assert all("[DIV-4]" in r["message"] for r in results)
 
 
+# Plugins run in a child process of their own, where a Ctrl-C or a crash is the adapter's error (the
+# hostile-adapter tests cover those). What stops the suite itself is a Ctrl-C of pytest, or an xdist
+# worker dying: this pytest plugin, loaded into every process of the run, does either at the fourth test.
 STOPS = '''
-import os
-import sys
-sys.path.insert(0, {mutants!r})
-from _mutant import Mutant
-from conformance.adapters.reference import ReferenceModel
-
 CALLS = []
 
 
-class Stopping(ReferenceModel):
-    def process(self, block):
-        CALLS.append(1)
-        if len(CALLS) > 3:
-            {stop}
-        return super().process(block)
-
-
-class Stops(Mutant):
-    model_class = Stopping
-
-
-def create_adapter():
-    return Stops()
+def pytest_runtest_call(item):
+    CALLS.append(1)
+    if len(CALLS) > 3:
+        {stop}
 '''
 
 
 @pytest.mark.parametrize("stop, workers, why", [
-    ("raise KeyboardInterrupt", [], "interrupted"),  # Ctrl-C while the fourth block is processed
-    ("os._exit(3)", ["-n", "2", "--max-worker-restart=1"], "crashed"),  # the plugin kills its worker process
+    ("raise KeyboardInterrupt", [], "interrupted"),  # Ctrl-C during the fourth test
+    ("import os; os._exit(3)", ["-n", "2", "--max-worker-restart=1"], "crashed"),  # an xdist worker dies
 ])
 def test_a_run_that_stops_early_is_incomplete(tmp_path, stop, workers, why):
     """A run that does not run every test it collected ends with INCOMPLETE (how many tests were not
     run, and why), never with a verdict, and exits non-zero; a crash counts as an error, not a failure."""
-    adapter = tmp_path / "stops.py"
-    adapter.write_text(STOPS.format(mutants=str(ROOT / "tests" / "mutants"), stop=stop))
+    (tmp_path / "nam_stopper.py").write_text(STOPS.format(stop=stop))
     report = tmp_path / "report.json"
+    env = {**os.environ, "HYPOTHESIS_PROFILE": "ci",
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))}
     done = subprocess.run([sys.executable, "-m", "pytest", "conformance/test_agreement.py", "-q", "-p",
-                           "no:cacheprovider", "--impl", str(adapter), "--report-json", str(report), *workers,
-                           "-k", "test_agreement and (linear or convnet or lstm)"],
-                          cwd=ROOT, capture_output=True, text=True, env={**os.environ, "HYPOTHESIS_PROFILE": "ci"},
-                          timeout=300)
+                           "no:cacheprovider", "-p", "nam_stopper", "--impl", "reference", "--report-json", str(report),
+                           *workers, "-k", "test_agreement and (linear or convnet or lstm)"],
+                          cwd=ROOT, capture_output=True, text=True, env=env, timeout=300)
     result = json.loads(report.read_text())
     assert done.returncode != 0
     assert result["verdict"].startswith("VERDICT: INCOMPLETE (") and why in result["verdict"], result["verdict"]
