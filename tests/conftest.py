@@ -23,21 +23,24 @@ def shared_path(*parts: str) -> Path:
 def pytest_terminal_summary(terminalreporter):
     """The kill table of tests/test_mutants.py and the measurements of tests/test_hostile.py, when they
     ran (rows come from every xdist worker)."""
-    rows = [json.loads(value) for reports in terminalreporter.stats.values() for report in reports
-            if getattr(report, "when", None) == "call"
-            for key, value in report.user_properties if key == "mutant_kill"]
+    rows = _property_rows(terminalreporter, "mutant_kill")
     if rows:
         from test_mutants import kill_table
 
         terminalreporter.write_sep("=", "mutant kill table")
         for line in kill_table(rows):
             terminalreporter.write_line(line)
-    runs = [json.loads(value) for reports in terminalreporter.stats.values() for report in reports
-            if getattr(report, "when", None) == "call"
-            for key, value in report.user_properties if key == "hostile_run"]
+    runs = _property_rows(terminalreporter, "hostile_run")
     if runs:
         from test_hostile import hostile_table
 
         terminalreporter.write_sep("=", "the suite against hostile adapters")
         for line in hostile_table(runs):
             terminalreporter.write_line(line)
+
+
+def _property_rows(terminalreporter, name: str) -> list:
+    """The values the tests recorded under `name` with record_property (from every xdist worker)."""
+    return [json.loads(value) for reports in terminalreporter.stats.values() for report in reports
+            if getattr(report, "when", None) == "call"
+            for key, value in report.user_properties if key == name]
