@@ -350,7 +350,7 @@ def _grouped(records, kind: str, belongs, key, primary_first: bool = False) -> l
             clauses = first.get("clauses", [])
             case = first.get("case")
             title = (f"case {case}, first shown by {first['check']}" if case not in (None, "generated")
-                     else f"a generated file, in {first['check']}")
+                     else f"{_generated_what(first['id'])}, in {first['check']}")
             primary, rest = members[:1], members[1:]
         else:
             clauses = [name] if kind == "invalid file accepted" else members[0].get("clauses", [])
@@ -361,6 +361,12 @@ def _grouped(records, kind: str, belongs, key, primary_first: bool = False) -> l
         problems.append(_problem(kind, title, clauses, where, primary, rest, message=primary[0].get("failure")
                                  or primary[0].get("message")))
     return problems
+
+
+def _generated_what(test_id: str) -> str:
+    """A generated file, named by the feature its check drew for (the test's parameter), if any."""
+    feature = re.search(r"\[([^\]]+)\]$", test_id)
+    return f"a generated file with feature {feature.group(1)}" if feature else "a generated file"
 
 
 def _failed(record: dict) -> bool:
