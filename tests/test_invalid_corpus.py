@@ -1,8 +1,8 @@
 """The invalid-file corpus (fixtures/invalid/): every file breaks one clause, and the validator, the JSON
 Schema and the `nam-ref validate` command all reject it for that reason.
 
-The corpus is written by fixtures/build_invalid.py from base models defined there, with weight counts
-worked out from the spec's formulas, not by the reference.
+The corpus is written by fixtures/build_invalid.py from the base models of generators/invalid_bases.py,
+with weight counts worked out from the spec's formulas, not by the reference.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import pytest
 
 import nam_reference
 from conftest import ROOT
+from generators import invalid_bases
 from nam_reference.problems import ERROR_CLASSES
 
 INVALID = ROOT / "fixtures" / "invalid"
@@ -56,9 +57,8 @@ def test_the_committed_corpus_is_what_the_builder_writes(tmp_path):
 
 def test_the_base_models_are_valid_without_warnings():
     """Each invalid file is one defect away from one of these."""
-    builder = _builder()
-    for name in builder.BASES:
-        report = nam_reference.validate(builder.base(name), name=name)
+    for name in invalid_bases.BASES:
+        report = nam_reference.validate(invalid_bases.base(name), name=name)
         assert report.ok and not report.warnings, [p.line() for p in report.problems]
 
 
