@@ -1,8 +1,9 @@
 """The invalid-file corpus (fixtures/invalid/): every file breaks one clause, and the validator, the JSON
 Schema and the `nam-ref validate` command all reject it for that reason.
 
-The corpus is written by fixtures/build_invalid.py from the base models of generators/invalid_bases.py,
-with weight counts worked out from the spec's formulas, not by the reference.
+The corpus is written by fixtures/build_invalid.py from the fixed files of the invalid-kind catalogue
+(generators/invalid.py), made from the base models of generators/invalid_bases.py, with weight counts
+worked out from the spec's formulas, not by the reference.
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ LINE = re.compile(r"^(?P<file>.+?\.nam): (?P<path>/\S*): (?P<severity>error|warn
 def _builder():
     spec = importlib.util.spec_from_file_location("build_invalid", ROOT / "fixtures" / "build_invalid.py")
     module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the module runs
     spec.loader.exec_module(module)
     return module
 
