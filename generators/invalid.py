@@ -33,7 +33,7 @@ Mutation = Callable[[dict, Source], "dict | bytes"]
 @dataclasses.dataclass(frozen=True)
 class Drawn:
     """How the strategy makes a kind from a drawn document of `architecture` (None: any) that shows
-    the feature tags `features`; `description` when it says more than the corpus file's."""
+    the feature tags `features`; `description` where drawn files need other words than the corpus file."""
 
     mutate: Mutation
     description: str | None = None
