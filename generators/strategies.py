@@ -138,25 +138,25 @@ def block_sequences(total: int, receptive_field: int | None = None):
 
 def invalid_nam_files(kinds=None):
     """Invalid files: `InvalidFile(document, kind, clause, error_class, reject_level, description)`, a drawn
-    valid document with one defect. `kinds` restricts the kinds (ids of `generators.invalid.KINDS`)."""
+    valid document with one defect. `kinds` restricts the kinds (ids of `generators.invalid.DRAWN`)."""
     from . import invalid
 
-    chosen = sorted(invalid.KINDS) if kinds is None else list(kinds)
-    unknown = set(chosen) - set(invalid.KINDS)
+    chosen = sorted(invalid.DRAWN) if kinds is None else list(kinds)
+    unknown = set(chosen) - set(invalid.DRAWN)
     if unknown or not chosen:
-        raise ValueError(f"unknown invalid kinds {sorted(unknown) or chosen}; see generators.invalid.KINDS")
+        raise ValueError(f"unknown invalid kinds {sorted(unknown) or chosen}; see generators.invalid.DRAWN")
     bases = {}
     for kind_id in chosen:
-        k = invalid.KINDS[kind_id]
-        key = (str(k.architecture), k.features)
+        d = invalid.DRAWN[kind_id].drawn
+        key = (str(d.architecture), d.features)
         if key not in bases:
-            bases[key] = nam_files(k.architecture, k.features, metadata=False)
+            bases[key] = nam_files(d.architecture, d.features, metadata=False)
 
     @st.composite
     def invalid_files(draw):
         src = HypothesisSource(draw)
-        k = invalid.KINDS[src.choice(chosen, "invalid kind")]
-        base = draw(bases[(str(k.architecture), k.features)])
+        k = invalid.DRAWN[src.choice(chosen, "invalid kind")]
+        base = draw(bases[(str(k.drawn.architecture), k.drawn.features)])
         return invalid.invalid_file(k.id, base, src)
 
     return invalid_files()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 
@@ -31,6 +32,7 @@ from generators import invalid, plan, strategies
 from generators.documents import Unusable, probe_signal
 from generators.source import RandomSource
 from nam_reference.features import features, registry
+from nam_reference.problems import ERROR_CLASSES
 
 TAGS = sorted(registry())
 ARCHITECTURES = ["Linear", "ConvNet", "LSTM", "WaveNet", "SlimmableContainer", "Sequential"]
@@ -234,10 +236,10 @@ def test_invalid_files_fail_with_their_clause(f):
     check_invalid(f)
 
 
-@pytest.mark.parametrize("kind_id", sorted(invalid.KINDS))
+@pytest.mark.parametrize("kind_id", sorted(invalid.DRAWN))
 def test_every_invalid_kind_fails_with_its_clause(kind_id):
-    k = invalid.KINDS[kind_id]
-    options = strategies.root_plans(k.architecture, k.features, metadata=False)
+    d = invalid.DRAWN[kind_id].drawn
+    options = strategies.root_plans(d.architecture, d.features, metadata=False)
     for seed in range(10):
         src = RandomSource(seed)
         try:
@@ -249,18 +251,21 @@ def test_every_invalid_kind_fails_with_its_clause(kind_id):
     pytest.fail(f"no base document for {kind_id}")
 
 
-def test_invalid_kinds_cover_every_error_class_and_agree_with_the_invalid_corpus():
-    assert {k.error_class for k in invalid.KINDS.values()} == {"json", "non_finite", "schema", "version",
-                                                                "consistency", "weight_count", "limit"}
-    entries = json.loads((ROOT / "fixtures" / "invalid" / "INDEX.json").read_text(encoding="utf-8"))
-    entries = entries.get("files", entries) if isinstance(entries, dict) else entries
-    levels = {(e["clause"], e["error_class"], e.get("reject_level", "MUST")) for e in entries}
-    for k in invalid.KINDS.values():
-        assert (k.clause, k.error_class, k.reject_level) in levels, k.id  # the corpus's clause ids and classes
-        same = [e for e in entries if e["id"] == k.id]
-        if same:
-            assert (same[0]["clause"], same[0]["error_class"]) == (k.clause, k.error_class), k.id
-    assert {e["clause"] for e in entries} <= {k.clause for k in invalid.KINDS.values()}
+def test_every_invalid_kind_names_a_clause_of_the_spec_an_error_class_and_a_level():
+    """The catalogue generators/invalid.py is the one list of invalid kinds: the corpus (its fixed files)
+    and the strategy (its drawn kinds) both come from it."""
+    spec = (ROOT / "spec" / "nam-format.md").read_text(encoding="utf-8")
+    clauses = set(re.findall(r"\*\*\[([A-Z]+(?:-[A-Z]+)*-\d+)\]", spec))
+    assert len(clauses) > 150  # the clause markers were found
+    for k in invalid.CATALOGUE.values():
+        assert k.clause in clauses, k.id
+        assert k.error_class in ERROR_CLASSES and k.reject_level in ("MUST", "SHOULD"), k.id
+        assert re.fullmatch(r"[a-z0-9_]+(\.[a-z0-9_]+)+", k.id), k.id
+        assert k.fixed is not None or k.drawn is not None, k.id
+
+
+def test_drawn_invalid_kinds_cover_every_error_class():
+    assert {k.error_class for k in invalid.DRAWN.values()} == set(ERROR_CLASSES)
 
 
 # Streaming.
