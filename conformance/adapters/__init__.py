@@ -5,6 +5,9 @@ wrong (a crash, a hang, garbage on the protocol, a wrong output length, non-fini
 `ImplementationError` (one subclass for each kind), which the suite reports as ERROR for that case
 and then carries on. An implementation that cannot start raises `HandshakeError`; one that timed out
 or crashed three times in a row is dead (`DeadImplementation`), and the remaining cases are not run.
+
+The errors are defined in errors.py and the protocol's version and capabilities in protocol.py, which
+the adapter modules here import; this package re-exports them beside `resolve`.
 """
 
 from __future__ import annotations
