@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import sys
 
@@ -17,19 +16,16 @@ import numpy as np
 
 import nam_reference
 
-from . import SPEC_VERSION, audio
+from . import SPEC_VERSION, audio, lint
+from .cli_shared import (EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, EXIT_USAGE, ProgressBar, UsageError, finite_float,
+                         load_model)
 from .model import Model
 from .problems import InvalidModelError, NonFiniteOutputError
 from .resources import ResourceError
 from .validation import check
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 PROGRESS_AFTER_SECONDS = 5.0
 MAX_PROBLEM_LINES = 100  # per file; the rest are counted (--json lists them all)
-
-
-class UsageError(Exception):
-    """Input the command cannot use; reported in one line with exit code 2."""
 
 
 def main(argv=None) -> int:
@@ -76,17 +72,6 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(EXIT_USAGE)
 
 
-def finite_float(text: str) -> float:
-    """An option's number: NaN and infinities are not sizes, levels or scales."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
-    return value
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="nam-ref", description=f"Reference tools for .nam files (specification {SPEC_VERSION}).")
@@ -120,9 +105,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="progress bar on stderr (default: for long inputs on a terminal)")
     p.set_defaults(run=cmd_render)
 
-    from . import lint  # loudness, scale-output and check live beside the checker they share code with
-
-    lint.register_commands(sub)
+    lint.register_commands(sub)  # loudness, scale-output and check live beside the checker they share code with
     return parser
 
 
@@ -132,17 +115,6 @@ class _Version(argparse.Action):
     def __call__(self, parser, namespace, values, option_string=None):
         print(f"nam-ref {nam_reference.__version__} (spec {SPEC_VERSION})")
         parser.exit()
-
-
-def load_model(path: str, dtype=np.float32) -> tuple[Model, list]:
-    """Load a model for a command; unreadable paths are usage errors, invalid files raise InvalidModelError."""
-    try:
-        report, spec = check(path)
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    if spec is None:
-        raise InvalidModelError(report)
-    return Model(spec, dtype), report.warnings
 
 
 def cmd_validate(args) -> int:
@@ -260,7 +232,7 @@ def cmd_render(args) -> int:
     n = x.shape[1]
     show = args.progress if args.progress is not None else (
         sys.stderr.isatty() and n > PROGRESS_AFTER_SECONDS * (rate or model.sample_rate))
-    progress = _ProgressBar(args.input) if show else None
+    progress = ProgressBar(args.input) if show else None
     if args.block is None:
         y = model.process(x, size=args.slim, initial_state=args.initial_state, progress=progress)
     else:
@@ -281,21 +253,6 @@ def _same_file(a: str, b: str) -> bool:
         return os.path.samefile(a, b)
     except (OSError, ValueError):  # either does not exist (yet): compare the names
         return os.path.abspath(a) == os.path.abspath(b)
-
-
-class _ProgressBar:
-    def __init__(self, label: str):
-        self.label, self.last = os.path.basename(label), -1
-
-    def __call__(self, done: int, total: int) -> None:
-        percent = 100 * done // max(total, 1)
-        if percent != self.last:
-            self.last = percent
-            filled = percent // 4
-            print(f"\r{self.label} [{'#' * filled}{'.' * (25 - filled)}] {percent:3d}%", end="", file=sys.stderr)
-
-    def done(self) -> None:
-        print(file=sys.stderr)
 
 
 if __name__ == "__main__":  # run the package's module, so the commands share its exception classes

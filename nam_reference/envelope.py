@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+from types import ModuleType
+from typing import Mapping
 
 import numpy as np
 
@@ -43,10 +45,13 @@ class ModelSpec:
 
 
 class Context:
-    """What an architecture's config parser needs: where it is, and how to report."""
+    """What an architecture's config parser needs: where it is, how to report, and the architectures a
+    nested model may have."""
 
-    def __init__(self, report: Report, path: str, sample_rate: float, depth: int, version, blob_length: int = 0):
+    def __init__(self, report: Report, path: str, sample_rate: float, depth: int, version,
+                 architectures: Mapping[str, ModuleType], blob_length: int = 0):
         self.report = report
+        self.architectures = architectures
         self.blob_length = blob_length  # len(weights): bounds what the config may declare before it is read
         self.path = path
         self.sample_rate = sample_rate
@@ -82,7 +87,8 @@ class Context:
 
     def nested(self, document, rel: tuple) -> ModelSpec | None:
         """Check a nested model (a container submodel or a condition_dsp, [ENV-5])."""
-        return check_model(document, self.config_path(*rel), self.report, self.sample_rate, self.depth + 1)
+        return check_model(document, self.config_path(*rel), self.report, self.sample_rate, self.depth + 1,
+                           self.architectures)
 
 
 def nested_models(document: dict):
@@ -108,10 +114,11 @@ def parse_version(text: str) -> tuple[int, int, int] | None:
     return major, minor, patch
 
 
-def check_model(doc, path: str, report: Report, parent_rate: float | None, depth: int) -> ModelSpec | None:
-    """Check one schema-checked model object and parse its config; None if it is invalid."""
-    from .architectures import ARCHITECTURES
-
+def check_model(doc, path: str, report: Report, parent_rate: float | None, depth: int,
+                architectures: Mapping[str, ModuleType]) -> ModelSpec | None:
+    """Check one schema-checked model object and parse its config; None if it is invalid. `architectures`
+    maps each name of [ENV-3] to the module whose `parse_config(config, ctx)` reads it (architectures.py);
+    it is passed in, not imported, because the architectures' own modules build on this one."""
     if depth > MAX_MODEL_DEPTH:
         report.error(path, "LIM-2", f"models nest more than {MAX_MODEL_DEPTH} levels deep", "limit")
         return None
@@ -126,10 +133,10 @@ def check_model(doc, path: str, report: Report, parent_rate: float | None, depth
     rate, defaulted = _sample_rate(doc, path, report, parent_rate)
     weights = _weights(doc["weights"], join(path, "weights"), report)
 
-    ctx = Context(report, path, rate, depth, version, len(doc["weights"]))
+    ctx = Context(report, path, rate, depth, version, architectures, len(doc["weights"]))
     if doc["architecture"] in ("SlimmableContainer", "Sequential"):
         ctx.feature(doc["architecture"], (0, 7, 0))
-    config = ARCHITECTURES[doc["architecture"]].parse_config(doc["config"], ctx)
+    config = architectures[doc["architecture"]].parse_config(doc["config"], ctx)
     if config is None or weights is None:
         return None
 

@@ -22,9 +22,10 @@ import sys
 
 import numpy as np
 
-from . import SPEC_VERSION, cli, jsonfile, loudness
+from . import SPEC_VERSION, jsonfile, loudness
+from .cli_shared import EXIT_INVALID, EXIT_OK, ProgressBar, UsageError, finite_float, load_model
 from .envelope import ModelSpec
-from .model import Model, _all_models
+from .model import Model, all_models
 from .problems import ERROR, WARNING, InvalidModelError, NonFiniteOutputError, Report
 from .resources import ResourceError
 from .validation import check
@@ -111,7 +112,7 @@ class _Checker:
         self.metadata()
         if self.stimulus is not None:
             self.stored_levels()
-        for spec in _all_models(self.spec):
+        for spec in all_models(self.spec):
             if spec.architecture == "LSTM":
                 self.lstm_state(spec)
         if self.spec.architecture == "SlimmableContainer":
@@ -250,7 +251,7 @@ def find_nam_files(paths) -> list[str]:
         elif os.path.exists(path):
             candidates = [path]
         else:
-            raise cli.UsageError(f"{path}: no such file or folder")
+            raise UsageError(f"{path}: no such file or folder")
         for candidate in candidates:
             if candidate not in seen:
                 seen.add(candidate)
@@ -323,7 +324,7 @@ def register_commands(sub) -> None:
     p.add_argument("model", metavar="MODEL")
     p.add_argument("--stimulus", metavar="WAV", help="the trainer's loudness_input.wav (default: found in an "
                    "installed neural-amp-modeler, which is not imported)")
-    p.add_argument("--slim", type=cli.finite_float, metavar="V", help="measure the model selected at size V (default 1.0)")
+    p.add_argument("--slim", type=finite_float, metavar="V", help="measure the model selected at size V (default 1.0)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_loudness)
 
@@ -333,8 +334,8 @@ def register_commands(sub) -> None:
     p.add_argument("model", metavar="MODEL")
     p.add_argument("output", metavar="OUT")
     how = p.add_mutually_exclusive_group(required=True)
-    how.add_argument("--db", type=cli.finite_float, metavar="X", help="change the output level by X dB")
-    how.add_argument("--scale", type=cli.finite_float, metavar="S", help="multiply the output by S > 0")
+    how.add_argument("--db", type=finite_float, metavar="X", help="change the output level by X dB")
+    how.add_argument("--scale", type=finite_float, metavar="S", help="multiply the output by S > 0")
     p.set_defaults(run=cmd_scale_output)
 
     p = sub.add_parser(
@@ -365,7 +366,7 @@ def _stimulus_or_reason(path: str | None) -> tuple[np.ndarray | None, str | None
 
 
 def cmd_loudness(args) -> int:
-    model, _ = cli.load_model(args.model)
+    model, _ = load_model(args.model)
     x, source, reason = _stimulus_or_reason(args.stimulus)
     notes = []
     if x is None:
@@ -390,7 +391,7 @@ def cmd_loudness(args) -> int:
                    "computed": computed, "stored": stored, "difference": difference, "within_tolerance": within,
                    "tolerance": limits, "levels": list(m.levels), "notes": notes}, sys.stdout, indent=2)
         print()
-        return cli.EXIT_OK
+        return EXIT_OK
 
     def show(key, value, signed=False):
         if value is None:
@@ -408,7 +409,7 @@ def cmd_loudness(args) -> int:
                      f"{show(key, difference[key], True):>14}{mark}")
     lines += [f"note        {n}" for n in notes]
     print("\n".join(lines))
-    return cli.EXIT_OK
+    return EXIT_OK
 
 
 def _stored_values(model: Model, size: float | None) -> tuple[dict, str | None]:
@@ -432,12 +433,12 @@ def cmd_scale_output(args) -> int:
     try:
         scale = loudness.db_to_scale(args.db) if args.db is not None else args.scale
     except OverflowError:
-        raise cli.UsageError(f"--db {args.db:g} is beyond any scale a float can hold") from None
+        raise UsageError(f"--db {args.db:g} is beyond any scale a float can hold") from None
     try:
         with open(args.model, "rb") as f:
             data = f.read()
     except OSError as exc:
-        raise cli.UsageError(f"{args.model}: cannot read: {exc.strerror or exc}") from None
+        raise UsageError(f"{args.model}: cannot read: {exc.strerror or exc}") from None
     report = Report(args.model)
     document = jsonfile.decode(data, report)
     if document is None:
@@ -448,25 +449,25 @@ def cmd_scale_output(args) -> int:
     try:
         scaled = loudness.scale_output(document, scale)
     except ValueError as exc:
-        raise cli.UsageError(str(exc)) from None
+        raise UsageError(str(exc)) from None
     try:
         with open(args.output, "w", encoding="utf-8") as f:
             f.write(json.dumps(scaled, ensure_ascii=False))
     except OSError as exc:
-        raise cli.UsageError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
+        raise UsageError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
     print(f"{args.output}: output scaled by {scale:.9g} ({loudness.scale_to_db(scale):+.4f} dB)")
-    return cli.EXIT_OK
+    return EXIT_OK
 
 
 def cmd_check(args) -> int:
     if args.jobs is not None and args.jobs < 1:
-        raise cli.UsageError("--jobs must be at least 1")
+        raise UsageError("--jobs must be at least 1")
     paths = find_nam_files(args.paths)
     if not paths:
-        raise cli.UsageError("no .nam files found in " + ", ".join(args.paths))
+        raise UsageError("no .nam files found in " + ", ".join(args.paths))
     stimulus, source, reason = _stimulus_or_reason(args.stimulus)
     show = args.progress if args.progress is not None else (sys.stderr.isatty() and len(paths) > PROGRESS_MIN_FILES)
-    progress = cli._ProgressBar(f"checking {len(paths)} files") if show else None
+    progress = ProgressBar(f"checking {len(paths)} files") if show else None
     results = check_files(paths, stimulus, args.jobs, progress)
     if progress:
         progress.done()
@@ -489,6 +490,6 @@ def cmd_check(args) -> int:
               f"({counts[ERROR]} errors, {counts[WARNING]} warnings, {counts[INFO]} information)")
         if reason:
             print(f"loudness and gain were not checked: {reason}")
-    return cli.EXIT_INVALID if failing else cli.EXIT_OK
+    return EXIT_INVALID if failing else EXIT_OK
 
 

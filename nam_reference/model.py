@@ -73,7 +73,7 @@ class Model:
 
     @property
     def total_weight_count(self) -> int:
-        return sum(m.config.weight_count() for m in _all_models(self.spec))
+        return sum(m.config.weight_count() for m in all_models(self.spec))
 
     @property
     def slimmable(self) -> bool:
@@ -229,15 +229,17 @@ def _as_channels(x, channels: int, dtype) -> np.ndarray:
     return a
 
 
-def _all_models(spec: ModelSpec):
+def all_models(spec: ModelSpec):
+    """A checked model and every model nested in it ([ENV-5]), root first: what envelope.nested_models is
+    for documents."""
     yield spec
     cond = getattr(spec.config, "condition", None)
     if cond is not None:
-        yield from _all_models(cond)
+        yield from all_models(cond)
     for sub in getattr(spec.config, "submodels", ()):
-        yield from _all_models(sub)
+        yield from all_models(sub)
     for child in getattr(spec.config, "children", ()):
-        yield from _all_models(child)
+        yield from all_models(child)
 
 
 def _selection(spec: ModelSpec, size: float | None, inclusive: bool = False):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from . import jsonfile, schema
+from .architectures import ARCHITECTURES
 from .envelope import ModelSpec, check_model
 from .problems import InvalidModelError, Report
 
@@ -34,7 +35,7 @@ def check(source, name: str | None = None) -> tuple[Report, ModelSpec | None]:
     required = ("version", "architecture", "config", "weights")
     if not all(k in document for k in required):
         return report, None
-    spec = check_model(document, "", report, None, 1)
+    spec = check_model(document, "", report, None, 1, ARCHITECTURES)
     return report, (spec if report.ok else None)
 
 

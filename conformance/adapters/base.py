@@ -6,7 +6,7 @@ import abc
 
 import numpy as np
 
-from . import ImplementationError, NonFiniteOutput, WrongChannelCount, WrongLength
+from .errors import ImplementationError, NonFiniteOutput, WrongChannelCount, WrongLength
 
 
 class Implementation(abc.ABC):

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import (AdapterCrashed, CallTimeout, ImplementationError, NotApplicable, Rejected, ReportedError,
-               normalise_capabilities)
+from .errors import AdapterCrashed, CallTimeout, ImplementationError, NotApplicable, Rejected, ReportedError
+from .protocol import normalise_capabilities
 from .base import Handle, Implementation, checked_output
 from .jsonl import STDERR_TAIL, output_channels
 from .vitals import Vitals, call_limit

@@ -24,9 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
-from . import (PROTOCOL_VERSION, AdapterCrashed, CallTimeout, DeadImplementation, HandshakeError,
-               ImplementationError, NonFiniteOutput, ProtocolViolation, Rejected, ReportedError, Unsupported,
-               WrongChannelCount, WrongLength, WrongOutputSize, normalise_capabilities)
+from .errors import (AdapterCrashed, CallTimeout, DeadImplementation, HandshakeError, ImplementationError,
+                     NonFiniteOutput, ProtocolViolation, Rejected, ReportedError, Unsupported, WrongChannelCount,
+                     WrongLength, WrongOutputSize)
+from .protocol import PROTOCOL_VERSION, normalise_capabilities
 from .base import Handle, Implementation, checked_output
 from .vitals import Vitals, call_limit, forget_group, note_group
 

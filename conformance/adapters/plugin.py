@@ -10,7 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import ImplementationError, Rejected, ReportedError, Unsupported, normalise_capabilities
+from .errors import ImplementationError, Rejected, ReportedError, Unsupported
+from .protocol import normalise_capabilities
 from .base import Handle, Implementation, checked_output, split
 
 

@@ -17,7 +17,7 @@ import sys
 
 import numpy as np
 
-from . import ImplementationError, Rejected, Unsupported
+from .errors import ImplementationError, Rejected, Unsupported
 from .base import checked_output, split
 from .plugin import load_plugin
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 import nam_reference
-from conformance.adapters import Rejected
+from conformance.adapters.errors import Rejected  # an engine's adapter: from conformance.adapters import Rejected
 
 
 class ReferenceAdapter:

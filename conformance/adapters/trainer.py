@@ -3,7 +3,7 @@
     pytest conformance --impl=conformance/adapters/trainer.py \\
         --expectations conformance/expectations/trainer.toml
 
-Every file goes through the trainer's own import, `nam.models._from_nam.init_from_nam`, and runs
+Every file goes through the trainer's own import, `nam.models.init_from_nam`, and runs
 in its PyTorch models: nothing here reads a weight or computes a sample. The trainer's forward
 pass takes a whole signal and `pad_start=True` prepends RF − 1 zeros (the silent past, [DIV-2]);
 to stream, this adapter keeps what the next block needs: the last RF − 1 inputs of a Linear or
@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from nam import __version__ as trainer_version
-from nam.models._from_nam import init_from_nam
+from nam.models import init_from_nam
 from nam.models.recurrent import LSTM
 
 from conformance.adapters import Rejected, Unsupported

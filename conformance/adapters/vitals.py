@@ -16,7 +16,7 @@ import os
 import signal
 from pathlib import Path
 
-from . import FATAL, DeadImplementation, ImplementationError
+from .errors import FATAL, DeadImplementation, ImplementationError
 
 STRIKES = 3  # consecutive timeouts or crashes that make an implementation dead
 START_FACTOR = 3  # `hello` may take this many call timeouts (start-up: a JIT, an interpreter, imports)
