@@ -14,6 +14,7 @@ import numpy as np
 from . import jsonfile
 from .problems import Report, join
 from .schema import usable_metadata
+from .versions import FEATURE_VERSIONS
 
 DEFAULT_SAMPLE_RATE = 48000.0  # [SR-2]
 MAX_MODEL_DEPTH = 4  # [LIM-2]
@@ -68,8 +69,9 @@ class Context:
     def warn(self, rel: tuple, clause: str, message: str) -> None:
         self.report.warn(self.config_path(*rel), clause, message)
 
-    def feature(self, name: str, since: tuple[int, int, int], rel: tuple = ()) -> None:
-        """Warn once per model when a feature is newer than the file's version ([VER-5])."""
+    def feature(self, name: str, rel: tuple = ()) -> None:
+        """Warn once per model when a feature of FEATURE_VERSIONS is newer than the file's version ([VER-5])."""
+        since = FEATURE_VERSIONS[name]
         if self.version < since and name not in self._features_warned:
             self._features_warned.add(name)
             self.report.warn(self.config_path(*rel), "VER-5",
@@ -135,7 +137,7 @@ def check_model(doc, path: str, report: Report, parent_rate: float | None, depth
 
     ctx = Context(report, path, rate, depth, version, architectures, len(doc["weights"]))
     if doc["architecture"] in ("SlimmableContainer", "Sequential"):
-        ctx.feature(doc["architecture"], (0, 7, 0))
+        ctx.feature(doc["architecture"])
     config = architectures[doc["architecture"]].parse_config(doc["config"], ctx)
     if config is None or weights is None:
         return None

@@ -129,16 +129,16 @@ def parse_array(raw: dict, a: int, ctx) -> ArrayConfig | None:
 
     kernels = [_int(k) for k in raw["kernel_sizes"]] if "kernel_sizes" in raw else [_int(raw["kernel_size"])] * n
     if "kernel_sizes" in raw:
-        ctx.feature("kernel_sizes", (0, 7, 0), where)
+        ctx.feature("kernel_sizes", where)
     if isinstance(raw["activation"], list) or isinstance(raw["activation"], dict):
-        ctx.feature("activation objects and per-layer activations", (0, 6, 0), where)
+        ctx.feature("activation objects and per-layer activations", where)
     primaries = [activations.parse(s) for s in _per_layer(raw["activation"], n)]
 
     # Gating: gating_mode wins; the legacy boolean `gated` applies only without it ([WN-ARR-6]).
     gating_raw = raw.get("gating_mode")
     legacy_gated = raw.get("gated")
     if gating_raw is not None:
-        ctx.feature("gating_mode", (0, 6, 0), where)
+        ctx.feature("gating_mode", where)
         modes = _per_layer(gating_raw, n)
         if legacy_gated is not None and legacy_gated != any(m == "gated" for m in modes):
             ctx.warn(where + ("gated",), "WN-ARR-6", "the legacy key gated is ignored because gating_mode is present")
@@ -147,7 +147,7 @@ def parse_array(raw: dict, a: int, ctx) -> ArrayConfig | None:
 
     secondary_raw = raw.get("secondary_activation")
     if secondary_raw is not None:
-        ctx.feature("secondary_activation", (0, 6, 0), where)
+        ctx.feature("secondary_activation", where)
     if isinstance(gating_raw, str) and isinstance(secondary_raw, list):
         fail("secondary_activation", "WN-ARR-7", "must be a single value when gating_mode is a single string")
     if gating_raw is None and legacy_gated:
@@ -170,23 +170,23 @@ def parse_array(raw: dict, a: int, ctx) -> ArrayConfig | None:
     channels, condition = _int(raw["channels"]), _int(raw["condition_size"])
     bottleneck = _int(raw.get("bottleneck", channels))
     if "bottleneck" in raw:
-        ctx.feature("bottleneck", (0, 6, 0), where)
+        ctx.feature("bottleneck", where)
     l1 = raw.get("layer1x1", {"active": True, "groups": 1})
     h1 = raw.get("head1x1", {"active": False, "out_channels": 1, "groups": 1})
     for key in ("layer1x1", "head1x1", "groups_input", "groups_input_mixin"):
         if key in raw:
-            ctx.feature(key, (0, 6, 0), where)
+            ctx.feature(key, where)
     films = []
     for slot in FILM_SLOTS:
         value = raw.get(slot + "_film", False)
         if value is not False:
-            ctx.feature("FiLM", (0, 6, 0), where)
+            ctx.feature("FiLM", where)
         if value is not False and value.get("active", True):  # an object without `active` is active ([DIV-10])
             films.append((slot, Film(value.get("shift", True), _int(value.get("groups", 1)))))
 
     head = raw.get("head")
     if head is not None:
-        ctx.feature("the layer-array head object", (0, 7, 0), where)
+        ctx.feature("the layer-array head object", where)
         head_size, head_kernel = _int(head["out_channels"]), _int(head["kernel_size"])
         head_dilation, head_bias = _int(head.get("head_dilation", 1)), head["bias"]
     else:
@@ -195,7 +195,7 @@ def parse_array(raw: dict, a: int, ctx) -> ArrayConfig | None:
     allowed = None
     slim = raw.get("slimmable")
     if slim is not None:
-        ctx.feature("slimmable", (0, 7, 0), where)
+        ctx.feature("slimmable", where)
         given = slim.get("kwargs", {}).get("allowed_channels")
         # The default stays a range: channels is not yet checked against the blob ([W-5]).
         allowed = range(1, channels + 1) if given is None else tuple(_int(c) for c in given)
@@ -278,7 +278,7 @@ def slim_restrictions(arr: ArrayConfig) -> list[tuple[str, str]]:
 
 
 def parse_post_head(raw: dict, ctx) -> PostHeadConfig | None:
-    ctx.feature("the post-stack head", (0, 7, 0), ("head",))
+    ctx.feature("the post-stack head", ("head",))
     act = activations.parse(raw["activation"])
     head = PostHeadConfig(_int(raw["channels"]), _int(raw["out_channels"]),
                           tuple(_int(k) for k in raw["kernel_sizes"]), act)

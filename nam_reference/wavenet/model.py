@@ -144,7 +144,7 @@ def parse_config(config: dict, ctx) -> WaveNetConfig | None:
     post_head = parse_post_head(config["head"], ctx) if config.get("head") is not None else None
     condition = None
     if config.get("condition_dsp") is not None:
-        ctx.feature("condition_dsp", (0, 6, 0), ("condition_dsp",))
+        ctx.feature("condition_dsp", ("condition_dsp",))
         condition = ctx.nested(config["condition_dsp"], ("condition_dsp",))
         if condition is None:
             return None
