@@ -147,7 +147,7 @@ def _wavenet(cfg, rc: dict, tags: set[str]) -> None:
             tags.add("wavenet.layer1x1_groups")
         if arr.head1x1 is not None:
             tags.add("wavenet.head1x1")
-            if arr.head1x1[1] > 1:
+            if arr.head1x1.groups > 1:
                 tags.add("wavenet.head1x1_groups")
         if arr.groups_input > 1:
             tags.add("wavenet.groups_input")

@@ -1,6 +1,7 @@
-"""WaveNet (spec sections 12 and 13): config in config.py and model.py, computation in network.py,
-slimming in slimming.py."""
+"""WaveNet (spec sections 12 and 13): the parsed config in config.py, reading a layer array in
+arrays.py, the model's config and rules in model.py, computation in network.py, slimming in slimming.py."""
 
-from .model import WaveNetConfig, parse_config
+from .config import WaveNetConfig
+from .model import WaveNet, parse_config
 
-__all__ = ["WaveNetConfig", "parse_config"]
+__all__ = ["WaveNet", "WaveNetConfig", "parse_config"]

@@ -6,8 +6,7 @@ import numpy as np
 
 from ..conv import Conv, WeightReader
 from ..readings import EXACT, Reading
-from .config import ArrayConfig, LayerConfig
-from .model import WaveNetConfig
+from .config import ArrayConfig, LayerConfig, WaveNetConfig
 
 
 class FiLM:
@@ -39,7 +38,7 @@ class Layer:
         self.conv = conv("conv", C, arr.groups_input, layer.dilation)  # [WN-LAYER-2]
         self.mixin = conv("mixin", S, arr.groups_input_mixin, bias=False)  # [WN-LAYER-3]
         self.layer1x1 = conv("layer1x1", B, arr.layer1x1_groups) if arr.layer1x1_groups is not None else None
-        self.head1x1 = conv("head1x1", B, arr.head1x1[1]) if arr.head1x1 else None
+        self.head1x1 = conv("head1x1", B, arr.head1x1.groups) if arr.head1x1 else None
         self.films = {slot: FiLM(conv(f"film.{slot}", S, film.groups), arr.film_width(slot, layer), film.shift)
                       for slot, film in arr.films}
         self.gating, self.bottleneck = layer.gating, B

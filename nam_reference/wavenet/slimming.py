@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..conv import WeightReader
-from .model import WaveNetConfig
+from .config import WaveNetConfig
 
 
 def slice_weights(full: WaveNetConfig, slim: WaveNetConfig, weights: np.ndarray) -> np.ndarray:
