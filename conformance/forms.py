@@ -11,11 +11,10 @@ import copy
 import json
 
 from nam_reference import nested_models
+from nam_reference.wavenet.config import MODEL_DEFAULTS, array_defaults
 
 from .cases import covering
 
-FILM_KEYS = ("conv_pre_film", "conv_post_film", "input_mixin_pre_film", "input_mixin_post_film",
-             "activation_pre_film", "activation_post_film", "layer1x1_post_film", "head1x1_post_film")
 INTEGER_KEYS = {"input_size", "condition_size", "channels", "bottleneck", "kernel_size", "head_size", "groups",
                 "groups_input", "groups_input_mixin", "out_channels", "in_channels", "head_dilation",
                 "hidden_size", "num_layers", "receptive_field", "dilations", "kernel_sizes"}
@@ -120,10 +119,8 @@ def explicit_defaults(doc):
     """[JSON-8], [WN-ARR-8] to [WN-ARR-12]: writing out every default (and null for absent objects)."""
     changed = False
     for config, layer in wavenet_layers(doc):
-        changed |= _set_missing(config, {"head": None, "condition_dsp": None, "in_channels": 1})
-        defaults = {"bottleneck": layer["channels"], "layer1x1": {"active": True, "groups": 1},
-                    "head1x1": {"active": False, "out_channels": 1, "groups": 1}, "groups_input": 1,
-                    "groups_input_mixin": 1, "slimmable": None, **{key: False for key in FILM_KEYS}}
+        changed |= _set_missing(config, dict(MODEL_DEFAULTS))
+        defaults = array_defaults(layer)
         if "gated" not in layer:
             defaults["gating_mode"] = "none"
         changed |= _set_missing(layer, defaults)
