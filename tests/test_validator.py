@@ -19,6 +19,7 @@ import pytest
 
 import nam_reference
 from conftest import ROOT, shared_path
+from nam_reference.versions import FEATURE_VERSIONS
 
 
 def linear(taps=(1.0, 0.5, 0.25), version="0.5.4", **envelope) -> dict:
@@ -71,6 +72,68 @@ def test_a_feature_newer_than_the_file_version_warns_but_is_read():
     del kernel_sizes["config"]["layers"][0]["kernel_size"]
     assert warnings(kernel_sizes) == [("VER-5", "/config/layers/0")]  # kernel_sizes is 0.7.0
     assert warnings(dict(kernel_sizes, version="0.7.0")) == []
+
+
+def _newer_feature(name: str, version: str) -> tuple[dict, str]:
+    """A valid document at `version` using the [VER-5] feature `name` and nothing else newer than 0.5.0,
+    and the path of its warning. The added keys change no weight count unless noted."""
+    array = {"bottleneck": 1, "layer1x1": {"active": True, "groups": 1}, "groups_input": 1, "groups_input_mixin": 1,
+             "head1x1": {"active": False, "out_channels": 1, "groups": 1}, "gating_mode": "none",
+             "secondary_activation": "Sigmoid", "activation": {"type": "Tanh"}, "FiLM": {"conv_pre_film": {"active": False}},
+             "slimmable": {"method": "slice_channels_uniform"}}
+    if name in array:
+        keys = array[name] if name == "FiLM" else {name: array[name]}
+        return wavenet(version, **keys), "/config/layers/0"
+    if name == "kernel_sizes":
+        doc = wavenet(version, kernel_sizes=[2])
+        del doc["config"]["layers"][0]["kernel_size"]
+        return doc, "/config/layers/0"
+    if name == "layer-array head":
+        doc = wavenet(version, head={"out_channels": 1, "kernel_size": 1, "bias": False})
+        del doc["config"]["layers"][0]["head_size"], doc["config"]["layers"][0]["head_bias"]
+        return doc, "/config/layers/0"
+    if name == "post-stack head":  # + a 1×1 convolution from 1 to 1 channel with bias: 11 weights
+        doc = wavenet(version, weights=[0.5, -0.25, 0.75, 0.125, 0.375, 0.625, -0.5, 0.25, 2.0, 0.1, 0.5])
+        doc["config"]["head"] = {"channels": 1, "out_channels": 1, "kernel_sizes": [1], "activation": "Tanh"}
+        return doc, "/config/head"
+    if name == "condition_dsp":
+        return wavenet(version, condition=linear(taps=[1.0])), "/config/condition_dsp"
+    if name == "SlimmableContainer":
+        return {"version": version, "architecture": name, "weights": [],
+                "config": {"submodels": [{"max_value": 1, "model": linear()}]}}, "/config"
+    assert name == "Sequential"
+    return {"version": version, "architecture": name, "weights": [], "config": {"models": [linear()]}}, "/config"
+
+
+# [VER-5] as the spec words it: each feature and the version that introduced it.
+NEWER_FEATURES = {
+    "condition_dsp": "0.6.0", "FiLM": "0.6.0", "bottleneck": "0.6.0", "layer1x1": "0.6.0", "head1x1": "0.6.0",
+    "groups_input": "0.6.0", "groups_input_mixin": "0.6.0", "gating_mode": "0.6.0", "secondary_activation": "0.6.0",
+    "activation": "0.6.0", "slimmable": "0.7.0", "SlimmableContainer": "0.7.0", "Sequential": "0.7.0",
+    "kernel_sizes": "0.7.0", "layer-array head": "0.7.0", "post-stack head": "0.7.0",
+}
+
+
+@pytest.mark.parametrize("name", list(NEWER_FEATURES))
+def test_each_feature_warns_in_a_file_older_than_its_version(name):
+    """[VER-5]: one warning naming the feature and its version; none at that version ([VER-4]: read the same)."""
+    since = NEWER_FEATURES[name]
+    before = {"0.6.0": "0.5.4", "0.7.0": "0.6.1"}[since]
+    old, path = _newer_feature(name, before)
+    report = nam_reference.validate(old)
+    assert report.ok and [(p.clause, p.path) for p in report.warnings] == [("VER-5", path)], \
+        [p.line() for p in report.problems]
+    assert f"was introduced in {since}; this file says {before}" in report.warnings[0].message
+    assert name.split()[0] in report.warnings[0].message
+    assert warnings(_newer_feature(name, since)[0]) == []
+
+
+def test_the_version_table_has_the_features_of_the_spec_and_no_others():
+    """nam_reference/versions.py names each feature as its warning does; the names above are parts of them."""
+    table = {name: ".".join(map(str, version)) for name, version in FEATURE_VERSIONS.items()}
+    matched = {name: [key for key in table if re.search(rf"(^| ){re.escape(name)}( |$)", key)] for name in NEWER_FEATURES}
+    assert all(len(keys) == 1 for keys in matched.values()), matched
+    assert {keys[0]: NEWER_FEATURES[name] for name, keys in matched.items()} == table
 
 
 def test_a_head_scale_that_differs_from_the_last_weight_warns_and_the_last_weight_is_used():
