@@ -99,7 +99,7 @@ def per_layer_lengths_agree(raw: dict, place: Place) -> bool:
 
 
 def read_layers(raw: dict, place: Place) -> tuple[LayerConfig, ...]:
-    """Each layer's dilation, kernel size, activations and gating mode."""
+    """[WN-ARR-2]: each layer's dilation, kernel size, activations and gating mode."""
     dilations = [_int(d) for d in raw["dilations"]]
     n = len(dilations)
     kernels = read_kernel_sizes(raw, n, place)
@@ -219,6 +219,7 @@ def read_allowed_channels(raw: dict, place: Place) -> tuple[int, ...] | range | 
 # The rules between keys.
 
 def check_array(arr: ArrayConfig, place: Place) -> None:
+    """Every rule between the keys of one array."""
     check_bottleneck(arr, place)
     check_divisibility(arr, place)
     check_films_after_1x1(arr, place)
@@ -296,7 +297,8 @@ def slim_restrictions(arr: ArrayConfig) -> list[tuple[str, str]]:
     if arr.head1x1 is not None:
         found.append(("head1x1", "an active head1x1"))
     if arr.films:
-        found.append((arr.films[0][0] + "_film", "an active FiLM"))
+        first_slot, _ = arr.films[0]
+        found.append((f"{first_slot}_film", "an active FiLM"))
     if arr.head_kernel != 1:
         found.append(("head", "a head kernel size other than 1"))
     if any(a is not None and a.slopes is not None for l in arr.layers for a in (l.activation, l.secondary)):

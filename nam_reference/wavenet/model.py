@@ -35,6 +35,8 @@ class WaveNet(WaveNetConfig):
 
 
 def parse_config(config: dict, ctx) -> WaveNet | None:
+    """Resolve a schema-valid WaveNet config ([WN-1]): its arrays, post-stack head and condition_dsp, then
+    the rules between them; None when it breaks a rule (the errors are reported)."""
     if not ctx.at_most_one_weight_each(sum(len(raw["dilations"]) for raw in config["layers"]), "layers"):
         return None
     arrays = [parse_array(raw, a, ctx) for a, raw in enumerate(config["layers"])]
