@@ -14,9 +14,7 @@ from ..envelope import ModelSpec
 FILM_SLOTS = ("conv_pre", "conv_post", "input_mixin_pre", "input_mixin_post",
               "activation_pre", "activation_post", "layer1x1_post", "head1x1_post")
 FILM_KEYS = tuple(f"{slot}_film" for slot in FILM_SLOTS)
-GATING_MODES = ("none", "gated", "blended")
 OBSOLETE_KEYS = ("groups", "groups_1x1", "head_1x1", "1x1")  # pre-release names ([WN-ARR-23])
-SLIM_METHOD = "slice_channels_uniform"
 # What an absent optional key of the model's config means ([JSON-8], [WN-1]).
 MODEL_DEFAULTS = {"head": None, "condition_dsp": None, "in_channels": 1}
 
