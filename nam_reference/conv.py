@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 
 
 class WeightReader:
@@ -44,67 +43,26 @@ def dense_taps(w: np.ndarray, c_in: int, groups: int) -> np.ndarray:
 
 
 class History:
-    """A convolution's input history ([CONV-5]): the last `length` input columns, followed by room
-    for the next blocks. Appending a block copies only the block; reading its window or its taps
-    gives views of the buffer.
+    """A convolution's history ([CONV-5]): the last `length` input columns it has read, zeros at first
+    (the cold state; section 15 sets other states by running input through)."""
 
-    For a convolution with taps `dilation` apart (kernel k = length / dilation + 1), `taps(block)`
-    gives the (k × channels × n) view whose [j] is the input that tap j multiplies ([CONV-4]).
-    """
-
-    ROOM = 4096  # columns for new blocks after the history; longer blocks grow the buffer
-
-    def __init__(self, channels: int, length: int, dtype, dilation: int = 1):
-        self.length, self.dilation = length, dilation
-        self.kernel = length // dilation + 1
-        self.end = length  # buffer[:, end − length:end] is the history
-        self._set_buffer(np.zeros((channels, 2 * length + self.ROOM), dtype=dtype))  # zeros: the cold state
-
-    def _set_buffer(self, buffer: np.ndarray) -> None:
-        self.buffer = buffer
-        # tap_view[j, :, m] is buffer[:, m + j·d]: the k dilated taps of every column, without a copy.
-        row, col = buffer.strides
-        columns = buffer.shape[1] - self.length
-        self._tap_view = as_strided(buffer, (self.kernel, buffer.shape[0], columns),
-                                    (self.dilation * col, row, col), writeable=False)
-
-    def __getstate__(self):  # copies rebuild the view on their own buffer
-        return {key: value for key, value in self.__dict__.items() if key != "_tap_view"}
-
-    def __setstate__(self, state) -> None:
-        self.__dict__.update(state)
-        self._set_buffer(self.buffer)
-
-    def _append(self, block: np.ndarray) -> int:
-        """Append `block`; return the buffer column where its window [history | block] starts."""
-        n = block.shape[1]
-        if self.end + n > self.buffer.shape[1]:
-            history = self.buffer[:, self.end - self.length:self.end].copy()
-            if self.length + n > self.buffer.shape[1]:
-                self._set_buffer(np.empty((self.buffer.shape[0], 2 * (self.length + n)), dtype=self.buffer.dtype))
-            self.buffer[:, :self.length] = history
-            self.end = self.length
-        self.buffer[:, self.end:self.end + n] = block
-        self.end += n
-        return self.end - self.length - n
+    def __init__(self, channels: int, length: int, dtype):
+        self.length = length
+        self.past = np.zeros((channels, length), dtype=dtype)
 
     def window(self, block: np.ndarray) -> np.ndarray:
-        """Append `block` and return the (channels × (length + n)) view [history | block]."""
-        start = self._append(block)
-        return self.buffer[:, start:self.end]
-
-    def taps(self, block: np.ndarray) -> np.ndarray:
-        """Append `block` and return its (k × channels × n) tap view: [j][:, t] is u[:, t − (k−1−j)·d]."""
-        start = self._append(block)
-        return self._tap_view[:, :, start:start + block.shape[1]]
+        """[past | block]: column `length + t` is the block's sample t, column `length + t − s` the input
+        s steps before it. Keeps the last `length` columns as the new past."""
+        window = np.concatenate((self.past, block), axis=1)
+        self.past = window[:, window.shape[1] - self.length:]
+        return window
 
 
 class Conv:
-    """y[:, t] = b + Σ_j W_j @ u[:, t − (k−1−j)·d]   ([CONV-4]).
+    """y[o, t] = b[o] + Σ_i Σ_j W[o][i][j] · u[q·(in/g) + i, t − (k−1−j)·d]   ([CONV-4]).
 
-    `taps[j]` is the dense (out × in) matrix of tap j; tap k−1 multiplies the current sample. A block
-    is k matrix products over all its time steps at once (one stacked `matmul`), summed over j. A
-    convolution without history (`history=None`) must be 1×1.
+    `taps[j]` is the dense (out × in) matrix of tap j ([CONV-3]), so a block is k matrix products
+    over all its time steps at once. A convolution without history (`history=None`) must be 1×1.
     """
 
     def __init__(self, w: np.ndarray, b: np.ndarray | None, c_in: int, dilation: int = 1, groups: int = 1,
@@ -118,38 +76,44 @@ class Conv:
     @classmethod
     def read(cls, reader: WeightReader, c_in: int, c_out: int, kernel: int = 1, dilation: int = 1,
              groups: int = 1, bias: bool = True, dtype=np.float32) -> "Conv":
-        w = reader.take(c_out, c_in // groups, kernel)
+        w = reader.take(c_out, c_in // groups, kernel)  # [CONV-2]
         b = reader.take(c_out) if bias else None
         return cls(w, b, c_in, dilation, groups, dtype)
 
     def new_history(self) -> History | None:
         if not self.history_length:
-            return None
-        return History(self.c_in, self.history_length, self.taps.dtype, self.dilation)
+            return None  # [CONV-5]: a 1×1 convolution has no history
+        return History(self.c_in, self.history_length, self.taps.dtype)
 
     def __call__(self, u: np.ndarray, history: History | None = None) -> np.ndarray:
-        # With one input channel the products are outer products: exact by broadcasting, and far faster
-        # than matmul's non-BLAS loop for them.
-        one_input = self.c_in == 1
-        if history is None:  # a 1×1 convolution: one product (np.dot has the least overhead)
-            y = self.taps[0] * u if one_input else _one_sample_as_two(np.dot, self.taps[0], u)
-        else:
-            inputs = history.taps(u)  # (k × in × n): [j] is what tap j multiplies
-            # (k × out × n): W_j @ inputs[j]
-            products = self.taps * inputs if one_input else _one_sample_as_two(np.matmul, self.taps, inputs)
-            if self.c_out > 1 or u.shape[1] > 1:
-                y = np.add.reduce(products, axis=0)  # Σ_j, in the order of j
-            else:  # NumPy would sum a lone element pairwise: keep the order of j for every block length
-                y = sum(products[1:], products[0])
+        n = u.shape[1]
+        window = u if history is None else history.window(u)  # [past | u]
+        y = product(self.taps[0], window[:, :n])  # tap 0: the input (k − 1)·d steps back
+        for j in range(1, self.kernel):
+            start = j * self.dilation  # tap j: the input (k − 1 − j)·d steps back
+            y += product(self.taps[j], window[:, start:start + n])
         if self.bias is not None:
             y += self.bias
         return y
 
 
-def _one_sample_as_two(product, w: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """w @ u, with a one-sample block computed as two identical columns: BLAS takes another route for
-    a matrix times a vector, which sums in another order, and streaming sample by sample would drift
-    from batch by more than rounding."""
-    if u.shape[-1] != 1:
-        return product(w, u)
-    return product(w, np.concatenate((u, u), axis=-1))[..., :1]
+def product(w: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """w @ u for an (out × in) matrix and an (in × n) block, by one of the two routes below."""
+    if w.shape[1] == 1:
+        return outer_product(w, u)
+    return one_sample_as_two(w, u)
+
+
+def outer_product(w: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """w @ u for a one-column w, by broadcasting: each element is one multiplication, so this is w @ u
+    exactly, and several times faster (NumPy's matmul leaves BLAS for an inner size of 1)."""
+    return w * u
+
+
+def one_sample_as_two(w: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """w @ u, with a one-sample block computed as two equal columns: BLAS takes another route for a
+    matrix times a vector, which sums in another order, and streaming sample by sample would drift
+    from batch by more than rounding (tests/test_reference_streaming.py holds it to 4 ulps)."""
+    if u.shape[1] == 1:
+        return (w @ np.concatenate((u, u), axis=1))[:, :1]
+    return w @ u
