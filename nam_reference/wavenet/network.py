@@ -16,11 +16,10 @@ class FiLM:
         self.conv, self.width, self.shift = conv, width, shift
 
     def __call__(self, x: np.ndarray, c: np.ndarray) -> np.ndarray:
-        s = self.conv(c)  # (m·D × n): scale rows, then shift rows
-        out = x * s[:self.width]
+        s = self.conv(c)  # s = W_f @ c + b_f: D scale rows, then (with shift) D shift rows
         if self.shift:
-            out += s[self.width:]
-        return out
+            return x * s[:self.width] + s[self.width:]
+        return x * s[:self.width]
 
 
 class Layer:
@@ -55,33 +54,42 @@ class Layer:
         return x if f is None else f(x, c)
 
     def gate(self, z: np.ndarray) -> np.ndarray:
-        """[WN-LAYER-5]: the first B rows feed the primary activation, the next B the secondary."""
+        """[WN-LAYER-5]: the first B rows feed the primary activation φ, the next B the secondary σ."""
         if self.gating == "none":
-            return self.primary(z)
+            return self.primary(z)  # a = φ(z)
         top, bottom = z[:self.bottleneck], z[self.bottleneck:]
         if self.gating == "gated":
-            return self.primary(top) * self.secondary(bottom)
-        alpha = self.secondary(bottom)  # blended
-        return alpha * self.primary(top) + (self.one - alpha) * top
+            return self.primary(top) * self.secondary(bottom)  # a = φ(z[0:B]) ⊙ σ(z[B:2B])
+        alpha = self.secondary(bottom)  # blended: α = σ(z[B:2B])
+        return alpha * self.primary(top) + (self.one - alpha) * top  # a = α ⊙ φ(z[0:B]) + (1 − α) ⊙ z[0:B]
 
-    def mixin_term(self, c: np.ndarray) -> np.ndarray:
-        """m of [WN-LAYER-4]: the input mixin of the condition, with its FiLMs. It depends on c alone."""
-        return self.film("input_mixin_post", self.mixin(self.film("input_mixin_pre", c, c)), c)
+    def residual(self, x: np.ndarray, a: np.ndarray, c: np.ndarray) -> np.ndarray:
+        """x' from the layer input x and the activation output a."""
+        if self.layer1x1 is not None:
+            r = self.film("layer1x1_post", self.layer1x1(a), c)  # [WN-LAYER-6], in every gating mode
+            return x + r
+        if self.keeps_input:  # [DIALECT-2]: without layer1x1, x' = x
+            return x
+        return x + a  # [WN-LAYER-7]
 
-    def __call__(self, x: np.ndarray, c: np.ndarray, history, m: np.ndarray | None = None
-                 ) -> tuple[np.ndarray, np.ndarray]:
-        """`m` is this layer's `mixin_term(c)` when the caller has already computed it."""
-        z = self.film("conv_post", self.conv(self.film("conv_pre", x, c), history), c)
-        z = self.film("activation_pre", z + (self.mixin_term(c) if m is None else m), c)
-        a = self.film("activation_post", self.gate(z), c)
-        if self.layer1x1 is not None:  # [WN-LAYER-6]: the FiLM applies in every gating mode
-            x_next = self.film("layer1x1_post", self.layer1x1(a), c)
-            x_next += x
-        elif self.keeps_input:
-            x_next = x
-        else:  # [WN-LAYER-7]
-            x_next = x + a
-        h = self.film("head1x1_post", self.head1x1(a), c) if self.head1x1 is not None else a  # [WN-LAYER-8]
+    def head(self, a: np.ndarray, c: np.ndarray) -> np.ndarray:
+        """h, the layer's head contribution ([WN-LAYER-8])."""
+        if self.head1x1 is None:
+            return a
+        return self.film("head1x1_post", self.head1x1(a), c)
+
+    def __call__(self, x: np.ndarray, c: np.ndarray, history) -> tuple[np.ndarray, np.ndarray]:
+        """[WN-LAYER-4], one step a line: returns the residual output x' and the head contribution h."""
+        u = self.film("conv_pre", x, c)
+        z = self.conv(u, history)  # [WN-LAYER-2]
+        z = self.film("conv_post", z, c)
+        m = self.mixin(self.film("input_mixin_pre", c, c))  # [WN-LAYER-3]
+        m = self.film("input_mixin_post", m, c)
+        z = self.film("activation_pre", z + m, c)
+        a = self.gate(z)  # [WN-LAYER-5]
+        a = self.film("activation_post", a, c)
+        x_next = self.residual(x, a, c)  # [WN-LAYER-6], [WN-LAYER-7]
+        h = self.head(a, c)  # [WN-LAYER-8]
         return x_next, h
 
 
@@ -94,33 +102,18 @@ class LayerArray:
         self.head = Conv(tensors[p + "head.w"], tensors.get(p + "head.b"), arr.head_path_width,
                          dilation=dilation, dtype=dtype)  # [WN-FWD-3]
         self.head_path_width = arr.head_path_width
-        # Without FiLM on the condition path, every layer's mixin term is W_mixin @ c: one product of the
-        # layers' stacked dense (Z_l × S) matrices gives them all; mixin_rows[l] are layer l's rows.
-        self.stacked_mixin = None
-        if arr.film("input_mixin_pre") is None and arr.film("input_mixin_post") is None:
-            stacked = np.concatenate([layer.mixin.taps[0] for layer in self.layers])
-            self.stacked_mixin = Conv(stacked[:, :, None], None, arr.condition_size, dtype=dtype)
-            ends = np.cumsum([layer.mixin.c_out for layer in self.layers])
-            self.mixin_rows = [slice(end - layer.mixin.c_out, end) for layer, end in zip(self.layers, ends)]
-
-    def mixin_terms(self, c: np.ndarray) -> list[np.ndarray]:
-        """Every layer's mixin term m ([WN-LAYER-4]): they depend on the condition alone."""
-        if self.stacked_mixin is None:
-            return [layer.mixin_term(c) for layer in self.layers]
-        m = self.stacked_mixin(c)
-        return [m[rows] for rows in self.mixin_rows]
 
     def new_state(self):
         return [layer.conv.new_history() for layer in self.layers] + [self.head.new_history()]
 
     def __call__(self, X, c, H_previous, state):
-        """[WN-FWD-2]: returns the last layer's residual output and the array's head output."""
-        x = self.rechannel(X)
-        acc = H_previous
-        for layer, history, m in zip(self.layers, state, self.mixin_terms(c)):
-            x, h = layer(x, c, history, m)
-            acc = h if acc is None else acc + h
-        return x, self.head(acc, state[-1])
+        """Returns the last layer's residual output and the array's head output H_a."""
+        x = self.rechannel(X)  # [WN-FWD-1]
+        accumulator = H_previous  # [WN-FWD-2]: H_{a−1}, or None (zero) for the first array
+        for layer, history in zip(self.layers, state):
+            x, h = layer(x, c, history)  # [WN-FWD-2]: each layer takes the previous one's x'
+            accumulator = h if accumulator is None else accumulator + h
+        return x, self.head(accumulator, state[-1])  # [WN-FWD-3]
 
 
 class WaveNetNetwork:

@@ -22,8 +22,8 @@ class ResidualAsCore(Mutant):
 
 
 def _keeping_input(call):
-    def keep_input(layer, x, c, history, m=None):
-        _, h = call(layer, x, c, history, m)
+    def keep_input(layer, x, c, history):
+        _, h = call(layer, x, c, history)
         return x, h
     return keep_input
 

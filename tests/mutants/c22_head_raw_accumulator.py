@@ -17,8 +17,8 @@ from _mutant import Mutant, patch  # noqa: E402
 def _raw_accumulator(array, X, c, H_previous, state):
     """The layer array's forward pass, handing on the accumulator when the widths allow it."""
     x, acc = array.rechannel(X), H_previous
-    for layer, history, m in zip(array.layers, state, array.mixin_terms(c)):
-        x, h = layer(x, c, history, m)
+    for layer, history in zip(array.layers, state):
+        x, h = layer(x, c, history)
         acc = h if acc is None else acc + h
     head = array.head(acc, state[-1])
     return x, (acc if acc.shape == head.shape else head)
