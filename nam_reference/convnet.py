@@ -83,20 +83,28 @@ def parse_config(config: dict, ctx) -> ConvNetConfig | None:
     return cfg if ok else None
 
 
+class BatchNorm:
+    """Batch norm in inference mode, with the statistics stored in the blob ([CNN-3], [CNN-5])."""
+
+    def __init__(self, reader: WeightReader, channels: int, dtype):
+        self.mean, var, self.gamma, self.beta = (reader.take(channels).astype(dtype)[:, None] for _ in range(4))
+        eps = dtype(reader.take(1)[0])
+        self.std = np.sqrt(var + eps)  # > 0 by [CNN-4]
+
+    def __call__(self, v: np.ndarray) -> np.ndarray:
+        return (v - self.mean) / self.std * self.gamma + self.beta  # per channel
+
+
 class ConvNetNetwork:
     def __init__(self, cfg: ConvNetConfig, weights: np.ndarray, dtype, reading: Reading = EXACT):
         reader = WeightReader(weights)
-        self.blocks = []
+        self.blocks = []  # (W_j, its batch norm or None, act) for each block j, in the order of [CNN-3]
         for cin, d in zip(cfg.block_inputs(), cfg.dilations):
             conv = Conv.read(reader, cin, cfg.channels, kernel=2, dilation=d, groups=cfg.groups,
                              bias=not cfg.batchnorm, dtype=dtype)
-            norm = None
-            if cfg.batchnorm:
-                mean, var, gamma, beta = (reader.take(cfg.channels).astype(dtype)[:, None] for _ in range(4))
-                eps = dtype(reader.take(1)[0])
-                norm = (mean, np.sqrt(var + eps), gamma, beta)
+            norm = BatchNorm(reader, cfg.channels, dtype) if cfg.batchnorm else None
             self.blocks.append((conv, norm, cfg.activation.bind(dtype, reading)))
-        self.head = Conv.read(reader, cfg.channels, cfg.out_channels, dtype=dtype)
+        self.head = Conv.read(reader, cfg.channels, cfg.out_channels, dtype=dtype)  # W_head [O][C], b_head
         reader.finish()
         self.in_channels, self.out_channels = cfg.in_channels, cfg.out_channels
 
@@ -104,11 +112,11 @@ class ConvNetNetwork:
         return [conv.new_history() for conv, _, _ in self.blocks]
 
     def process(self, x: np.ndarray, histories) -> np.ndarray:
-        h = x
+        """[CNN-5], one step a line."""
+        h = x  # the first block's input is the model input
         for (conv, norm, act), history in zip(self.blocks, histories):
-            v = conv(h, history)
-            if norm is not None:  # [CNN-5], with the stored statistics
-                mean, std, gamma, beta = norm
-                v = (v - mean) / std * gamma + beta
+            v = conv(h, history)  # Conv(h; W_j, k = 2, d = d_j, groups = g, bias unless batchnorm)
+            if norm is not None:
+                v = norm(v)  # (v − mean) / sqrt(var + eps) · gamma + beta
             h = act(v)
-        return self.head(h)
+        return self.head(h)  # y = W_head @ h + b_head

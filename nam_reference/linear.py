@@ -42,14 +42,14 @@ def parse_config(config: dict, ctx) -> LinearConfig | None:
 
 
 class LinearNetwork:
-    """y[c, t] = b + Σ_k w[k] · x[c, t − k]   ([LIN-5]): w[0] multiplies the current sample."""
+    """y[c, t] = b + Σ_{k=0}^{R−1} w[k] · x[c, t − k]   ([LIN-5]): w[0] multiplies the current sample."""
 
     def __init__(self, config: LinearConfig, weights: np.ndarray, dtype, reading: Reading = EXACT):
         reader = WeightReader(weights)
-        self.w = reader.take(config.taps).astype(dtype)  # the impulse response, in time order
+        self.w = reader.take(config.taps).astype(dtype)  # [LIN-4]: w[0], …, w[R−1], the impulse response
         if reading.speaks("DIV-1"):  # [DIALECT-3]: the trainer's Conv1d order, current sample last
             self.w = self.w[::-1].copy()
-        self.b = dtype(reader.take(1)[0]) if config.bias else dtype(0)
+        self.b = dtype(reader.take(1)[0]) if config.bias else dtype(0)  # [LIN-5]: b = 0 without bias
         reader.finish()
         self.config, self.dtype = config, dtype
         self.in_channels = self.out_channels = config.in_channels
@@ -58,7 +58,8 @@ class LinearNetwork:
         return History(self.in_channels, self.config.taps - 1, self.dtype)
 
     def process(self, x: np.ndarray, history: History) -> np.ndarray:
-        window = history.window(x)  # [the last R−1 inputs | x]
-        # np.convolve flips w, so output i is Σ_k w[k] · window[i + R − 1 − k].
+        window = history.window(x)  # [the last R − 1 inputs | x]: column R − 1 + t is x[:, t]
+        # [LIN-5] for each channel on its own, with the same taps ([LIN-2]). np.convolve flips w, so its output t is
+        # Σ_k w[k] · window[t + R − 1 − k] = Σ_k w[k] · x[t − k].
         y = np.stack([np.convolve(window[c], self.w, mode="valid") for c in range(self.in_channels)])
-        return (y + self.b).astype(self.dtype, copy=False)
+        return (y + self.b).astype(self.dtype, copy=False)  # + b
