@@ -126,7 +126,7 @@ class WaveNetNetwork:
         self.post = []
         if cfg.post_head:
             act = cfg.post_head.activation.bind(dtype, reading)
-            for i, (c_in, _) in enumerate(cfg.post_head.widths(cfg.arrays[-1].head_size)):
+            for i, (c_in, _) in enumerate(cfg.post_head.widths(cfg.arrays[-1].head_size)):  # [WN-HEAD-2]
                 self.post.append((act, Conv(tensors[f"post.{i}.w"], tensors[f"post.{i}.b"], c_in, dtype=dtype)))
         cond = cfg.condition
         self.condition = cond.config.build(cond.weights, dtype, reading) if cond else None
