@@ -72,6 +72,8 @@ class Conv:
         self.c_in, self.c_out, self.kernel = c_in, w.shape[0], w.shape[2]
         self.dilation = dilation
         self.history_length = (self.kernel - 1) * dilation
+        # w @ u for each tap, by the faster of two routes that give its value (below)
+        self.product = outer_product if c_in == 1 else one_sample_as_two
 
     @classmethod
     def read(cls, reader: WeightReader, c_in: int, c_out: int, kernel: int = 1, dilation: int = 1,
@@ -88,20 +90,13 @@ class Conv:
     def __call__(self, u: np.ndarray, history: History | None = None) -> np.ndarray:
         n = u.shape[1]
         window = u if history is None else history.window(u)  # [past | u]
-        y = product(self.taps[0], window[:, :n])  # tap 0: the input (k − 1)·d steps back
+        y = self.product(self.taps[0], window[:, :n])  # tap 0: the input (k − 1)·d steps back
         for j in range(1, self.kernel):
             start = j * self.dilation  # tap j: the input (k − 1 − j)·d steps back
-            y += product(self.taps[j], window[:, start:start + n])
+            y += self.product(self.taps[j], window[:, start:start + n])
         if self.bias is not None:
             y += self.bias
         return y
-
-
-def product(w: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """w @ u for an (out × in) matrix and an (in × n) block, by one of the two routes below."""
-    if w.shape[1] == 1:
-        return outer_product(w, u)
-    return one_sample_as_two(w, u)
 
 
 def outer_product(w: np.ndarray, u: np.ndarray) -> np.ndarray:

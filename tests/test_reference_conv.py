@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nam_reference.conv import Conv, outer_product, one_sample_as_two, product
+from nam_reference.conv import Conv, outer_product, one_sample_as_two
 
 ULP = float(np.finfo(np.float32).eps)
 
@@ -30,7 +30,7 @@ def convolve_by_the_clause(w, b, u, dilation, groups):
 
 
 @pytest.mark.clause("CONV-3", "CONV-4", "CONV-5")
-@pytest.mark.parametrize("c_in,c_out,k,d,g,bias", [(1, 3, 1, 1, 1, True), (2, 4, 3, 2, 2, True),
+@pytest.mark.parametrize("c_in,c_out,k,d,g,bias", [(1, 3, 1, 1, 1, True), (1, 2, 3, 2, 1, True), (2, 4, 3, 2, 2, True),
                                                    (4, 2, 2, 5, 1, False), (3, 3, 4, 1, 3, True),
                                                    (6, 4, 1, 1, 2, False)])
 def test_convolution_matches_the_clause_in_blocks_of_any_length(c_in, c_out, k, d, g, bias):
@@ -55,7 +55,6 @@ def test_outer_product_is_the_matrix_product_exactly(seed, dtype):
     w = rng.standard_normal((int(rng.integers(1, 40)), 1)).astype(dtype)
     u = rng.standard_normal((1, int(rng.integers(1, 5000)))).astype(dtype)
     np.testing.assert_array_equal(outer_product(w, u), w @ u)
-    np.testing.assert_array_equal(product(w, u), w @ u)
 
 
 @pytest.mark.clause("CONV-4")
@@ -73,4 +72,3 @@ def test_one_sample_as_two_is_the_matrix_product(seed, dtype):
         assert one_sample_as_two(w, column).shape == (out, 1)
         error = np.abs(one_sample_as_two(w, column) - w @ column) / scale[:, t:t + 1]
         assert error.max() <= 4 * np.finfo(dtype).eps
-        np.testing.assert_array_equal(product(w, column), one_sample_as_two(w, column))
