@@ -62,7 +62,8 @@ class Conv:
     """y[o, t] = b[o] + Σ_i Σ_j W[o][i][j] · u[q·(in/g) + i, t − (k−1−j)·d]   ([CONV-4]).
 
     `taps[j]` is the dense (out × in) matrix of tap j ([CONV-3]), so a block is k matrix products
-    over all its time steps at once. A convolution without history (`history=None`) must be 1×1.
+    over all its time steps at once, summed in the order of j, then the bias. A convolution without
+    history (`history=None`) must be 1×1.
     """
 
     def __init__(self, w: np.ndarray, b: np.ndarray | None, c_in: int, dilation: int = 1, groups: int = 1,

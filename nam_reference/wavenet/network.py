@@ -49,7 +49,7 @@ class Layer:
         self.one = dtype(1)
 
     def film(self, slot: str, x: np.ndarray, c: np.ndarray) -> np.ndarray:
-        """`[slot](x)`: the FiLM if that slot is active, else x unchanged."""
+        """`[slot](x)`: the FiLM if that slot is active, else x unchanged ([WN-FILM-2], [WN-FILM-3])."""
         f = self.films.get(slot)
         return x if f is None else f(x, c)
 
@@ -94,6 +94,8 @@ class Layer:
 
 
 class LayerArray:
+    """A layer array ([WN-FWD-1] to [WN-FWD-3]): rechannel, the layers in order, the head rechannel."""
+
     def __init__(self, arr: ArrayConfig, index: int, tensors: dict, dtype, reading: Reading = EXACT):
         p = f"{index}."
         self.rechannel = Conv(tensors[p + "rechannel.w"], None, arr.input_size, dtype=dtype)  # [WN-FWD-1]
@@ -117,6 +119,9 @@ class LayerArray:
 
 
 class WaveNetNetwork:
+    """The model: the condition, the arrays chained, head_scale and the post-stack head ([WN-FWD-4] to
+    [WN-FWD-6], [WN-HEAD-3])."""
+
     def __init__(self, cfg: WaveNetConfig, weights: np.ndarray, dtype, reading: Reading = EXACT):
         reader = WeightReader(weights)
         tensors = {t.name: reader.take(*t.shape) for t in cfg.layout()}
