@@ -17,7 +17,7 @@ import statistics
 
 from conformance.expectations import normalise_id
 from nam_reference import SPEC_VERSION
-from nam_reference.features import registry
+from nam_reference.features import ARCHITECTURE_TAGS, registry
 
 from .outcomes import (BLOCKED, DEAD, ERROR, FAIL, NOT_APPLICABLE, NOT_SUPPORTED, PASS, RAN, SKIP, WARNING, XFAIL,
                        XPASS)
@@ -28,8 +28,7 @@ CHECK_ORDER = ("agreement", "initial_state", "block_invariance", "max_block", "r
                "size_selection", "equivalent_forms", "output_scaling", "receptive_field", "causality", "fail_closed")
 REJECTION_CHECKS = ("rejection", "weight_count")
 SEVERITY = ("valid file refused", "invalid file accepted", "numerical disagreement", "crash or hang", "wrong fact")
-ARCHITECTURES = {"arch.linear": "Linear", "arch.convnet": "ConvNet", "arch.lstm": "LSTM", "arch.wavenet": "WaveNet",
-                 "arch.container": "SlimmableContainer", "arch.sequential": "Sequential"}
+ARCHITECTURES = {tag: name for name, tag in ARCHITECTURE_TAGS.items()}  # feature tag -> architecture
 TERMINAL_WIDTH = 120
 SAVED = re.compile(r"saved failing case: (\S+)")  # helpers.saved_to writes it into the failure message
 

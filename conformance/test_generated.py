@@ -23,10 +23,9 @@ import nam_reference
 from conformance.helpers import assert_agrees, assert_same, save_failure, saved_to
 from conformance.outcomes import BlockedSkip, LoadFailed, not_applicable, not_supported
 from conformance.probes import probe
-from nam_reference.features import features as feature_tags, registry
+from nam_reference.features import ARCHITECTURE_TAGS, features as feature_tags, registry
 
-ARCHITECTURES = {"arch.linear": "Linear", "arch.convnet": "ConvNet", "arch.lstm": "LSTM", "arch.wavenet": "WaveNet",
-                 "arch.container": "SlimmableContainer", "arch.sequential": "Sequential"}
+ARCHITECTURES = {tag: name for name, tag in ARCHITECTURE_TAGS.items()}  # feature tag -> architecture
 SIGNAL_LENGTH = 1024
 # Inputs a feature can show in: silence and subnormal levels leave most features with nothing to change.
 AUDIBLE = tuple(k for k in generators.waveforms.KINDS if k not in ("silence", "tiny"))
@@ -35,7 +34,6 @@ WEIGHT_COUNT_TEST = "conformance/test_weight_count.py::test_wrong_weight_count_r
 # Invalid kinds that make the change test_wrong_weight_count_rejected makes to each architecture's fixture.
 WEIGHT_COUNT_CHANGES = {"weights.one_extra": "one_more", "weights.one_missing": "one_fewer",
                         "weights.head_scale_missing": "one_fewer"}
-ARCHITECTURE_TAGS = {name: tag for tag, name in ARCHITECTURES.items()}
 
 
 def _architectures(session) -> list[str] | None:

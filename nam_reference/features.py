@@ -38,8 +38,9 @@ def features(document) -> set[str]:
     return tags
 
 
-_ARCH_TAGS = {"Linear": "arch.linear", "ConvNet": "arch.convnet", "LSTM": "arch.lstm", "WaveNet": "arch.wavenet",
-              "SlimmableContainer": "arch.container", "Sequential": "arch.sequential"}
+# The feature tag of each architecture, in the order of spec/features.txt (the suite reads it too).
+ARCHITECTURE_TAGS = {"Linear": "arch.linear", "ConvNet": "arch.convnet", "LSTM": "arch.lstm", "WaveNet": "arch.wavenet",
+                     "SlimmableContainer": "arch.container", "Sequential": "arch.sequential"}
 _ACT_TAGS = {"Tanh": "act.tanh", "Fasttanh": "act.fasttanh", "Hardtanh": "act.hardtanh", "ReLU": "act.relu",
              "LeakyReLU": "act.leaky_relu", "PReLU": "act.prelu", "Sigmoid": "act.sigmoid", "SiLU": "act.silu",
              "Hardswish": "act.hardswish", "LeakyHardtanh": "act.leaky_hardtanh", "Softsign": "act.softsign"}
@@ -54,7 +55,7 @@ def _activation(act, tags: set[str]) -> None:
 
 
 def _collect(spec: ModelSpec, raw: dict, tags: set[str], root: bool = False) -> None:
-    tags.add(_ARCH_TAGS[spec.architecture])
+    tags.add(ARCHITECTURE_TAGS[spec.architecture])
     if root and "sample_rate" not in raw:
         tags.add("env.sample_rate_absent")
     if root and spec.sample_rate != 48000.0:
