@@ -22,6 +22,7 @@ import pytest
 import nam_reference
 from conformance import SUITE_VERSION, pytest_plugin
 from conformance import cases as case_sources
+from conformance import checks
 from conformance import expectations as expectations_file
 from conformance.adapters import (PROTOCOL_VERSION, DeadImplementation, HandshakeError, ImplementationError,
                                   NotApplicable, resolve)
@@ -53,7 +54,6 @@ def pytest_addoption(parser, pluginmanager):
 @pytest.hookimpl(tryfirst=True)  # before Hypothesis's plugin reads the seed
 def pytest_configure(config):
     config.addinivalue_line("markers", "cases(kind): the kind of cases a check runs on")
-    config.addinivalue_line("markers", "clauses(*ids): the spec clauses a check tests")
     if config.getoption("help", False) or config.getoption("version", 0):
         return  # first contact: `pytest conformance --help` needs no implementation
     _choose_seed(config)
@@ -290,9 +290,10 @@ def _one_line(exc: BaseException) -> str:
 
 @pytest.fixture
 def record(request) -> dict:
-    """The check's record for the reports: check, case, features, clauses, metrics, notes."""
-    marker = request.node.get_closest_marker("clauses")
-    rec = {"clauses": list(marker.args) if marker else []}
+    """The check's record for the reports: check, case, features, clauses, metrics, notes. The check
+    and its clauses are the test's declaration in conformance/checks.py."""
+    check = checks.of_test(request.node.originalname)
+    rec = {"check": check.name, "clauses": list(check.tests[request.node.originalname])} if check else {"clauses": []}
     request.node._nam_record = rec
     return rec
 
@@ -365,7 +366,7 @@ def _outcome(item, exc: BaseException, report, rec: dict) -> None:
         rec["load_failure"] = exc.cause
         if exc.cause["kind"] == "crash":
             rec["error"] = True  # a crash is an error of the implementation, never a failure
-        if exc.cause["file"] == rec.get("model_file") and rec.get("check") != "loading" \
+        if exc.cause["file"] == rec.get("model_file") and checks.problem_of(rec.get("check")) != checks.REFUSED \
                 and not hasattr(report, "wasxfail"):
             # The case's own file did not load: a problem of its own, recorded once; this check is blocked by it.
             report.outcome = "skipped"

@@ -13,17 +13,18 @@ import pytest
 from nam_reference import resources
 from nam_reference.readings import applicable_dialects
 
+from . import checks
 from .metrics import BLOCK_TOLERANCE, compare, max_error
 from .pytest_plugin import DEFAULT_SAVE_FOLDER  # declared beside its option
 
 
-def describe(record: dict, case, check: str, *clauses: str) -> None:
-    """The case in the check's record: its id, folder, file, features, and the clauses the check
-    tests, the case's own first."""
-    record.update(check=check, case=case.id, case_folder=case_folder(case), model_file=str(case.model_path),
+def describe(record: dict, case) -> None:
+    """The case in the check's record: its id, folder, file, features, and the clauses, the case's
+    own first, then those the check tests (conformance/checks.py)."""
+    record.update(case=case.id, case_folder=case_folder(case), model_file=str(case.model_path),
                   case_clauses=list(case.clauses), features=sorted(case.features),
                   sample_rate=case.model.sample_rate)
-    record["clauses"] = list(dict.fromkeys([*case.clauses, *clauses, *record.get("clauses", [])]))
+    record["clauses"] = list(dict.fromkeys([*case.clauses, *record.get("clauses", [])]))
 
 
 def case_folder(case) -> str:
@@ -157,20 +158,17 @@ def plot_failure(path: Path, y, reference, sample_rate: float, title: str) -> No
 
 
 def save_failure(session, test_name: str, document, x: np.ndarray | None = None,
-                 expected: np.ndarray | None = None, note: str = "", *, clauses=(), check: str = "agreement",
+                 expected: np.ndarray | None = None, note: str = "", *, check: str, clauses=(),
                  size: float | None = None, blocks: list[int] | None = None, breaks: str | None = None) -> Path | None:
-    """Write a failing generated case as a folder (by default under nam-conformance-failures/; the
-    --save-failures folder otherwise) and return it. A valid file's folder is a fixture folder
+    """Write a failing generated case of `check` as a folder (by default under nam-conformance-failures/;
+    the --save-failures folder otherwise) and return it. A valid file's folder is a fixture folder
     following spec/case.schema.json, with the check that failed and its block plan; an invalid file's
     holds the model and the clause it breaks. Shrinking overwrites the folder, so it ends up holding
-    the minimal example. `pytest conformance --impl=... --rerun-case FOLDER` runs it again."""
+    the minimal example. `pytest conformance --impl=... --rerun-case FOLDER` runs it again, as
+    conformance/checks.py says for the check."""
     target = session.options.get("save_failures")
     if not target:
         return None
-    from nam_reference.features import features as feature_tags
-
-    from .metrics import TIERS
-
     folder = Path(target) / _safe(test_name)
     folder.mkdir(parents=True, exist_ok=True)
     for stale in ("input.f32", "expected.f32"):
@@ -178,7 +176,7 @@ def save_failure(session, test_name: str, document, x: np.ndarray | None = None,
     model = document if isinstance(document, (bytes, bytearray)) else json.dumps(document).encode()
     (folder / "model.nam").write_bytes(model)
     case_id = f"saved.{_safe(test_name).lower()}.{hashlib.sha256(model).hexdigest()[:10]}"
-    if check in ("rejection", "weight_count"):
+    if checks.BY_NAME[check].rerun == checks.REFUSAL:
         (folder / "case.json").write_text(json.dumps({
             "id": case_id, "description": note, "check": check, "breaks": breaks,
             "clauses": list(dict.fromkeys([*([breaks] if breaks else []), *clauses])),
@@ -188,8 +186,23 @@ def save_failure(session, test_name: str, document, x: np.ndarray | None = None,
         np.ascontiguousarray(np.atleast_2d(x).T, dtype="<f4").tofile(folder / "input.f32")
     if expected is not None:
         np.ascontiguousarray(np.atleast_2d(expected).T, dtype="<f4").tofile(folder / "expected.f32")
-    document = json.loads(model)
-    (folder / "case.json").write_text(json.dumps({
+    (folder / "case.json").write_text(json.dumps(_saved_case(session, case_id, json.loads(model), note, check,
+                                                             clauses, size, blocks), indent=1))
+    return folder
+
+
+def _saved_case(session, case_id: str, document: dict, note: str, check: str, clauses, size, blocks) -> dict:
+    """The case.json of a saved valid file (spec/case.schema.json)."""
+    from nam_reference.features import features as feature_tags
+
+    from .metrics import TIERS
+
+    if checks.BY_NAME[check].rerun == checks.AGAINST_ITSELF:
+        expected = "the implementation's own output for the whole input in one block ([STREAM-2])"
+    else:
+        expected = (f"nam_reference, float32, {session.initial_state} initial state"
+                    + "".join(f", {name}" for name in sorted(session.reading.approximations)))
+    return {
         "id": case_id,
         "description": note,
         "architecture": document["architecture"],
@@ -204,14 +217,10 @@ def save_failure(session, test_name: str, document, x: np.ndarray | None = None,
         "provenance": {
             "model": "a shrunk failing example of the conformance suite's generators",
             "input": "drawn by the generators' signal strategy",
-            "expected": (f"nam_reference, float32, {session.initial_state} initial state"
-                         + "".join(f", {name}" for name in sorted(session.reading.approximations))
-                         if check != "block_invariance"
-                         else "the implementation's own output for the whole input in one block ([STREAM-2])"),
+            "expected": expected,
             "cross_checks": ["none yet: re-derive the expected output before adding the case to fixtures/"],
         },
-    }, indent=1))
-    return folder
+    }
 
 
 def saved_to(exc: BaseException, folder: Path | None) -> None:

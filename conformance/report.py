@@ -19,15 +19,13 @@ from conformance.expectations import normalise_id
 from nam_reference import SPEC_VERSION
 from nam_reference.features import ARCHITECTURE_TAGS, registry
 
+from .checks import BY_NAME, DISAGREEMENT, INVALID_ACCEPTED, REFUSED, WRONG_FACT, of_test, problem_of, rank
 from .outcomes import (BLOCKED, DEAD, ERROR, FAIL, NOT_APPLICABLE, NOT_SUPPORTED, PASS, RAN, SKIP, WARNING, XFAIL,
                        XPASS)
 
 RECORD_KEY = "nam_conformance"
-# The order in which the checks show a numerical problem of a case: the first one that fails names it.
-CHECK_ORDER = ("agreement", "initial_state", "block_invariance", "max_block", "reset", "independence",
-               "size_selection", "equivalent_forms", "output_scaling", "receptive_field", "causality", "fail_closed")
-REJECTION_CHECKS = ("rejection", "weight_count")
-SEVERITY = ("valid file refused", "invalid file accepted", "numerical disagreement", "crash or hang", "wrong fact")
+CRASH = "crash or hang"
+SEVERITY = (REFUSED, INVALID_ACCEPTED, DISAGREEMENT, CRASH, WRONG_FACT)
 ARCHITECTURES = {tag: name for name, tag in ARCHITECTURE_TAGS.items()}  # feature tag -> architecture
 TERMINAL_WIDTH = 120
 SAVED = re.compile(r"saved failing case: (\S+)")  # helpers.saved_to writes it into the failure message
@@ -74,7 +72,7 @@ class Collector:
         if report.when == "setup" and report.passed:
             return
         record = dict(next((json.loads(v) for k, v in report.user_properties if k == RECORD_KEY), {}))
-        record.setdefault("check", _check_name(report.nodeid))
+        record.setdefault("check", _check_name(report.nodeid))  # a test that failed before its record
         record["id"] = normalise_id(report.nodeid)
         record["status"] = status_of(report, record)
         if record["status"] in (NOT_SUPPORTED, NOT_APPLICABLE, BLOCKED, SKIP, XFAIL, DEAD):
@@ -119,19 +117,19 @@ class Collector:
         """Each distinct problem once, most severe first."""
         found: list[dict] = []
         found += _load_problems(self.records)
-        found += _grouped(self.records, "invalid file accepted",
-                          lambda r: _failed(r) and r["check"] in REJECTION_CHECKS
+        found += _grouped(self.records, INVALID_ACCEPTED,
+                          lambda r: _failed(r) and problem_of(r["check"]) == INVALID_ACCEPTED
                           and "load_failure" not in r,
                           lambda r: r.get("breaks") or (r.get("clauses") or ["?"])[-1])
-        found += _grouped(self.records, "wrong fact",
-                          lambda r: _failed(r) and r["check"] == "reported_facts"
+        found += _grouped(self.records, WRONG_FACT,
+                          lambda r: _failed(r) and problem_of(r["check"]) == WRONG_FACT
                           and "load_failure" not in r,
                           lambda r: r["id"].split("::")[-1].split("[")[0])
-        found += _grouped(self.records, "numerical disagreement",
+        found += _grouped(self.records, DISAGREEMENT,
                           lambda r: _failed(r) and "load_failure" not in r
-                          and r["check"] not in (*REJECTION_CHECKS, "reported_facts"),
+                          and problem_of(r["check"]) not in (INVALID_ACCEPTED, WRONG_FACT),
                           _case_key, primary_first=True)
-        found += _grouped(self.records, "crash or hang",
+        found += _grouped(self.records, CRASH,
                           lambda r: r["status"] == ERROR and "load_failure" not in r, _case_key, primary_first=True)
         return sorted(found, key=lambda p: SEVERITY.index(p["kind"]))
 
@@ -232,7 +230,7 @@ class Collector:
                                                              else ""))
             if p["consequences"]:
                 checks = collections.Counter(c["check"] for c in p["consequences"])
-                verb = "blocks" if p["kind"] == "valid file refused" or p.get("blocking") else "also fails"
+                verb = "blocks" if p["kind"] == REFUSED or p.get("blocking") else "also fails"
                 lines.append(f"   {verb} {len(p['consequences'])} more: "
                              + ", ".join(f"{check} ×{n}" if n > 1 else check for check, n in checks.most_common()))
         return "\n".join(lines)
@@ -253,7 +251,8 @@ class Collector:
         if width is None:
             lines = ["| feature | " + " | ".join(checks) + " |", "|---" * (len(checks) + 1) + "|"]
             lines += [f"| {f} | " + " | ".join(rows[f]) + " |" for f in features]
-            return "\n".join(lines + ["", legend])
+            verified = [f"- {c}: {BY_NAME[c].verifies}" for c in checks if c in BY_NAME]
+            return "\n".join(lines + ["", legend] + (["", "What each check verifies:", *verified] if verified else []))
         first = max(len("feature"), *(len(f) for f in features)) if features else 7
         widths = [max(len(c), *(len(rows[f][i]) for f in features)) for i, c in enumerate(checks)]
         tables, group, used = [], [], first
@@ -329,7 +328,7 @@ def _load_problems(records: list[dict]) -> list[dict]:
     problems = []
     for g in groups.values():
         members = sorted(g["records"], key=lambda r: (r["check"] != "loading", r["status"] == BLOCKED, r["id"]))
-        kind = "valid file refused" if g["kind"] == "refused" else "crash or hang"
+        kind = REFUSED if g["kind"] == "refused" else CRASH
         title = ("a generated valid file: " if g["generated"] else "") + g["refusal"][:300]
         problems.append(_problem(kind, title, ["GEN-3"], g["where"], members[:1], members[1:], message=g["message"],
                                  blocking=True))
@@ -344,7 +343,7 @@ def _grouped(records, kind: str, belongs, key, primary_first: bool = False) -> l
     problems = []
     for name, members in groups.items():
         if primary_first:
-            members = sorted(members, key=lambda r: (_check_rank(r["check"]), r["id"]))
+            members = sorted(members, key=lambda r: (rank(r["check"]), r["id"]))
             first = members[0]
             clauses = first.get("clauses", [])
             case = first.get("case")
@@ -352,8 +351,8 @@ def _grouped(records, kind: str, belongs, key, primary_first: bool = False) -> l
                      else f"{_generated_what(first['id'])}, in {first['check']}")
             primary, rest = members[:1], members[1:]
         else:
-            clauses = [name] if kind == "invalid file accepted" else members[0].get("clauses", [])
-            title = (f"{len(members)} invalid files accepted" if kind == "invalid file accepted"
+            clauses = [name] if kind == INVALID_ACCEPTED else members[0].get("clauses", [])
+            title = (f"{len(members)} invalid files accepted" if kind == INVALID_ACCEPTED
                      else f"{name} ({len(members)} cases)")
             primary, rest = members, []
         where = list(dict.fromkeys(_where(r) for r in members))
@@ -404,10 +403,6 @@ def _case_key(record: dict) -> str:
     return record.get("case_folder") or record["case"]
 
 
-def _check_rank(check: str) -> int:
-    return CHECK_ORDER.index(check) if check in CHECK_ORDER else len(CHECK_ORDER)
-
-
 def _shape(reason: str) -> str:
     """A skip reason with its numbers blanked, so that reasons of one kind count together."""
     return re.sub(r"(?<![-\w.])\d+", "N", reason.removeprefix(f"{NOT_APPLICABLE}: ").removeprefix(f"{SKIP}: "))[:120]
@@ -433,5 +428,7 @@ def _cell(counter: collections.Counter | None) -> str:
 
 
 def _check_name(nodeid: str) -> str:
+    """The check of a test, from its id: its declaration in checks.py, or its name without test_."""
     name = nodeid.split("::")[-1].split("[")[0]
-    return name.removeprefix("test_")
+    check = of_test(name)
+    return check.name if check else name.removeprefix("test_")

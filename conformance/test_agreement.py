@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
-
 from conformance.helpers import assert_agrees, describe
 from conformance.session import fresh_render
 
 
-@pytest.mark.clauses("NUM-5", "NUM-6", "NUM-7")
 def test_agreement(session, case, record):
     """The output for the case's input, from the implementation's declared initial state, meets the
     required tier against the reference (a cold implementation is compared with the reference's cold
     output, [NUM-8])."""
-    describe(record, case, "agreement")
+    describe(record, case)
     session.require(case.features, set_size=case.size is not None)
     expected = case.reference(initial_state=session.initial_state, reading=session.reading)
     with session.loaded(case.model_path, case.size) as model:
@@ -25,11 +22,10 @@ def test_agreement(session, case, record):
                   features=case.features)
 
 
-@pytest.mark.clauses("STATE-4", "STATE-6", "DIV-2")
 def test_initial_state_is_the_silent_past(session, case, record):
     """The first receptive-field samples after load are those of the silent past ([STATE-4]). An
     implementation that starts cold fails here, and only here."""
-    describe(record, case, "initial_state")
+    describe(record, case)
     session.require(case.features, set_size=case.size is not None)
     n = min(case.input.shape[1], max(case.model.conv_receptive_field(case.size) + 64, 256))
     x = case.input[:, :n]

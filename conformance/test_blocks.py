@@ -7,7 +7,6 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-import pytest
 
 from conformance.adapters import ReportedError
 from conformance.cases import dense_signal, extended
@@ -92,10 +91,9 @@ def _one_dense_block(session, case, n: int) -> np.ndarray:
     return fresh_render(session, case, dense_signal(case.model.in_channels, n), size=case.size)
 
 
-@pytest.mark.clauses("STREAM-2", "NUM-4")
 def test_block_invariance(session, block_case, record):
     case, plan = block_case
-    describe(record, case, "block_invariance")
+    describe(record, case)
     session.require(case.features, set_size=case.size is not None)
     if plan in CHANGING:  # on an input without zeros, where a lost or stale sample always shows
         blocks = changing_lengths(case, session.caps.get("max_block"))[plan]
@@ -117,13 +115,12 @@ def test_block_invariance(session, block_case, record):
     assert_same(record, y, _one_block(session, case, n), what=f"blocks of {plan}", clause="STREAM-2")
 
 
-@pytest.mark.clauses("STREAM-4")
 def test_block_longer_than_declared_maximum(session, case, record):
     """Given a block longer than its declared maximum (2·max + 1 samples, the case input continued with
     the standard signal), an implementation processes it correctly, or reports an error and keeps its
     state ([STREAM-4]). A crash, a hang, a wrong length or non-finite output is an error of the check,
     never a refusal: only an error the implementation reports itself (ReportedError) is one."""
-    describe(record, case, "max_block")
+    describe(record, case)
     limit = session.caps.get("max_block")
     if limit is None:
         not_applicable("the implementation declares no maximum block length")

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from conformance.conftest import valid_cases
 from conformance.forms import FORMS, NO_OP_KEYS, no_op_cases
 from conformance.helpers import assert_same, describe
@@ -38,11 +36,9 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("form_case", params, ids=ids)
 
 
-@pytest.mark.clauses("ENV-6", "JSON-5", "JSON-6", "JSON-8", "JSON-9", "VER-4", "WN-ARR-3", "WN-ARR-13", "LIN-3",
-                     "META-4", "SR-3", "ACT-3", "WN-3", "WN-ARR-6", "WN-ARR-23", "WN-SLIM-1")
 def test_equivalent_form(session, form_case, record):
     case, form, variant = form_case
-    describe(record, case, "equivalent_forms")
+    describe(record, case)
     record["form"] = form
     session.require(case.features | feature_tags(variant), set_size=case.size is not None)
     x = case.input[:, :LENGTH]

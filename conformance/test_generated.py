@@ -78,9 +78,9 @@ def _weight_count_tests(document: dict, change: str) -> list[str]:
     return [f"{WEIGHT_COUNT_TEST}[{fixture}-{change}]" for fixture in fixtures]
 
 
-def _finish(record, check: str) -> None:
+def _finish(record) -> None:
     _count_drawn(record)
-    record.update(check=check, case="generated", features=sorted(record.pop("features_seen", ())))
+    record.update(case="generated", features=sorted(record.pop("features_seen", ())))
 
 
 @contextlib.contextmanager
@@ -92,7 +92,7 @@ def _keeping_failures(session, record, name: str, document, x=None, expected=Non
         raise
     except (Exception, pytest.fail.Exception) as exc:
         folder = save_failure(session, name, document, x, expected, note=(str(exc).splitlines() or [""])[0][:300],
-                              clauses=record.get("clauses", ()), **saved)
+                              check=record["check"], clauses=record.get("clauses", ()), **saved)
         saved_to(exc, folder)
         raise
 
@@ -112,8 +112,9 @@ def _refusals_set_aside(session, record, name: str, document, x=None):
             if x is not None:
                 model = nam_reference.Model(nam_reference.load_spec(document), reading=session.reading)
                 expected = np.atleast_2d(model.process(x, initial_state=session.initial_state))
+            # Saved as an agreement case: run again, the file must load and agree with the reference.
             folder = save_failure(session, f"{name}-refused-{len(refusals) + 1}", document, x, expected,
-                                  note=exc.msg, clauses=["GEN-3", *record.get("clauses", ())])
+                                  note=exc.msg, check="agreement", clauses=["GEN-3", *record.get("clauses", ())])
             refusals.append({"kind": exc.cause["kind"], "refusal": exc.cause["refusal"], "message": exc.msg,
                              "saved": f"{folder}/" if folder else None})
         record["refused_draws"] = record.get("refused_draws", 0) + 1
@@ -138,7 +139,6 @@ def _run(check, record, examples: int | None = None) -> None:
         raise
 
 
-@pytest.mark.clauses("NUM-5", "GEN-3")
 def test_generated_agreement(session, record):
     """Generated files of every claimed architecture and feature agree with the reference."""
     strategy = generators.nam_files(architecture=_architectures(session))
@@ -150,7 +150,7 @@ def test_generated_agreement(session, record):
     try:
         _run(check, record)
     finally:
-        _finish(record, "agreement")
+        _finish(record)
 
 
 def _agrees(session, record, document, x, name: str) -> None:
@@ -177,13 +177,12 @@ SHOWN_WITH = {"wavenet.head_dilation": {"wavenet.head_kernel"}}
 
 
 @pytest.mark.parametrize("tag", sorted(registry()))
-@pytest.mark.clauses("NUM-5", "GEN-3")
 def test_generated_feature_agreement(session, tag, record):
     """Files drawn to use one claimed feature, where it changes the output, agree with the
     reference: every feature is exercised, whatever the fixtures happen to cover. A failing file
     is reported as drawn, not shrunk: the feature it was drawn for already names the fault."""
     wanted = {tag} | SHOWN_WITH.get(tag, set())
-    record.update(check="agreement", case="generated", features=sorted(wanted), features_seen=set(wanted))
+    record.update(case="generated", features=sorted(wanted), features_seen=set(wanted))
     session.require(wanted)
     try:
         strategy = generators.nam_files(architecture=_architectures(session), features=wanted)
@@ -203,10 +202,9 @@ def test_generated_feature_agreement(session, tag, record):
     except Unsatisfiable:
         not_applicable(f"every file drawn with {tag} also used a feature the implementation does not claim")
     finally:
-        _finish(record, "agreement")
+        _finish(record)
 
 
-@pytest.mark.clauses("STREAM-2", "NUM-4")
 def test_generated_block_invariance(session, record):
     """Generated files give the one-block output for generated block sequences."""
     strategy = generators.nam_files(architecture=_architectures(session))
@@ -221,8 +219,7 @@ def test_generated_block_invariance(session, record):
         with _refusals_set_aside(session, record, "generated_block_invariance", document, x2), \
                 session.loaded(path) as loaded:
             whole = loaded.render(x2)
-        with _keeping_failures(session, record, "generated_block_invariance", document, x2, whole,
-                               check="block_invariance", blocks=blocks):
+        with _keeping_failures(session, record, "generated_block_invariance", document, x2, whole, blocks=blocks):
             with session.loaded(path) as loaded:
                 y = loaded.render(x2, blocks)
             assert_same(record, y, whole, what=f"blocks {blocks[:6]}...", clause="STREAM-2")
@@ -230,10 +227,9 @@ def test_generated_block_invariance(session, record):
     try:
         _run(check, record)
     finally:
-        _finish(record, "block_invariance")
+        _finish(record)
 
 
-@pytest.mark.clauses("STREAM-3", "WN-RF-4", "STREAM-11")
 def test_generated_receptive_field(session, record):
     """For files whose receptive field is exact, the black-box probe finds exactly the formula's."""
     architectures = [a for a in _architectures(session) if a in ("Linear", "ConvNet", "WaveNet")]
@@ -246,7 +242,7 @@ def test_generated_receptive_field(session, record):
         model = nam_reference.load(document)
         rf = model.receptive_field()
         path = session.write_model(document)
-        with _keeping_failures(session, record, "generated_receptive_field", document, check="receptive_field"):
+        with _keeping_failures(session, record, "generated_receptive_field", document):
             if "receptive_field" in session.caps["reports"]:
                 with _refusals_set_aside(session, record, "generated_receptive_field", document), \
                         session.loaded(path) as loaded:
@@ -265,10 +261,9 @@ def test_generated_receptive_field(session, record):
     try:
         _run(check, record)
     finally:
-        _finish(record, "receptive_field")
+        _finish(record)
 
 
-@pytest.mark.clauses("W-3", "GEN-5")
 def test_generated_weight_count(request, session, record):
     """Generated files with one weight too many or too few are rejected. A file whose architecture's
     fixture fails the same change by the expectations is not reported twice."""
@@ -290,18 +285,16 @@ def test_generated_weight_count(request, session, record):
                 excused.add(listed[0])
                 return
             record["breaks"] = "W-3"
-            with _keeping_failures(session, record, "generated_weight_count", document, check="weight_count",
-                                   breaks="W-3"):
+            with _keeping_failures(session, record, "generated_weight_count", document, breaks="W-3"):
                 pytest.fail(f"[W-3] loaded a blob with one weight {'too many' if more else 'too few'}")
 
     try:
         _run(check, record)
     finally:
-        _finish(record, "weight_count")
+        _finish(record)
         record["excused_by"] = sorted(excused)
 
 
-@pytest.mark.clauses("GEN-5")
 def test_generated_invalid_rejected(request, session, record):
     """Mutations of valid files, each breaking one clause, are rejected (MUST-level kinds). A kind
     whose corpus file (or, for a wrong weight count, a fixture like the file with the same change)
@@ -320,13 +313,12 @@ def test_generated_invalid_rejected(request, session, record):
                 excused.add(case.kind)
                 return
             record["breaks"] = case.clause
-            with _keeping_failures(session, record, "generated_invalid_rejected", document, check="rejection",
-                                   breaks=case.clause):
+            with _keeping_failures(session, record, "generated_invalid_rejected", document, breaks=case.clause):
                 pytest.fail(f"[{case.clause}] accepted an invalid file ({case.kind})")
 
     try:
         _run(check, record)
     finally:
-        record.update(check="rejection", case="generated", features=[])
+        record.update(case="generated", features=[])
         record["excused_kinds"] = sorted(excused)
 

@@ -13,21 +13,19 @@ from conformance.outcomes import not_applicable
 from nam_reference import resources
 
 
-@pytest.mark.clauses("GEN-3")
 def test_valid_file_loads(session, case, record):
     """Every valid file whose features the implementation claims loads ([GEN-3])."""
-    describe(record, case, "loading")
+    describe(record, case)
     session.require(case.features)
     with session.loaded(case.model_path):
         pass
 
 
-@pytest.mark.clauses("GEN-5")
 def test_invalid_file_rejected(session, invalid_case, record):
     """Every invalid file is rejected: a reported refusal, not a crash, a hang or a model ([GEN-5])."""
-    record.update(check="rejection", case=invalid_case.id, features=[], breaks=invalid_case.clause,
+    record.update(case=invalid_case.id, features=[], breaks=invalid_case.clause,
                   case_folder=invalid_case.path.relative_to(resources.data_root()).as_posix(),
-                  clauses=[invalid_case.clause, "GEN-5"], reject_level=invalid_case.reject_level)
+                  clauses=[invalid_case.clause, *record["clauses"]], reject_level=invalid_case.reject_level)
     if session.refuses(invalid_case.path):
         return
     message = (f"[{invalid_case.clause}] the implementation accepted an invalid file "
@@ -38,11 +36,10 @@ def test_invalid_file_rejected(session, invalid_case, record):
     pytest.fail(message, pytrace=False)
 
 
-@pytest.mark.clauses("GEN-6")
 def test_unsupported_feature_fails_closed(session, case, record):
     """A file using a feature the implementation does not claim is refused, or computed correctly
     ([GEN-6]); loading it and computing something else is the silent failure this check exists for."""
-    describe(record, case, "fail_closed")
+    describe(record, case)
     missing = session.missing_features(case.features)
     if not missing:
         not_applicable("the implementation claims every feature of this case")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-import pytest
 
 from conformance.cases import covering, extended
 from conformance.conftest import valid_cases
@@ -49,10 +48,9 @@ def _expected(case, initial_state: str, reading) -> np.ndarray:
     return case.reference(extended(case.input, LENGTH), initial_state=initial_state, reading=reading)
 
 
-@pytest.mark.clauses("STREAM-2", "STATE-6")
 def test_long_signal(session, long_case, record):
     case = long_case
-    describe(record, case, "long_signal")
+    describe(record, case)
     session.require(case.features, set_size=case.size is not None)
     x = extended(case.input, LENGTH)
     expected = _expected(case, session.initial_state, session.reading)

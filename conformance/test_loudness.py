@@ -19,10 +19,9 @@ SCALES = {"half": 0.5, "x3.7": 3.7}  # a power of two (exact in binary32) and a 
 
 
 @pytest.mark.parametrize("scale_name", list(SCALES))
-@pytest.mark.clauses("LOUD-8")
 def test_output_scaling(session, case, scale_name, record):
     """The compensated file's output is s times the original's, for every architecture ([LOUD-8])."""
-    describe(record, case, "output_scaling")
+    describe(record, case)
     session.require(case.features, set_size=case.size is not None)
     scale = SCALES[scale_name]
     scaled = scale_output(json.loads(case.model_path.read_bytes()), scale)
@@ -34,11 +33,10 @@ def test_output_scaling(session, case, scale_name, record):
                   clause="LOUD-8", sample_rate=case.model.sample_rate)
 
 
-@pytest.mark.clauses("LOUD-8", "LOUD-7", "META-5", "CONT-9")
 def test_reported_loudness_follows_scaling(session, case, record):
     """After compensation by s the stored loudness moves by 20·log10(s) (a container's stays equal to
     its last submodel's in the files the suite writes), and a reported loudness is the stored one."""
-    describe(record, case, "output_scaling")
+    describe(record, case)
     session.require(case.features, reports="loudness")
     scale = 2.0
     scaled = scale_output(json.loads(case.model_path.read_bytes()), scale)

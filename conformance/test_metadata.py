@@ -13,10 +13,9 @@ from conformance.outcomes import not_applicable
 LOUDNESS_FORMS = {"absent": ..., "null": None, "zero": 0.0, "integer": -18, "float": -17.25}
 
 
-@pytest.mark.clauses("SR-2", "STREAM-11", "DIV-19")
 def test_reported_sample_rate(session, case, record):
     """The reported rate is the file's, or 48000 when it has none ([SR-2])."""
-    describe(record, case, "reported_facts")
+    describe(record, case)
     session.require(case.features, reports="sample_rate")
     with session.loaded(case.model_path) as model:
         reported = model.info().get("sample_rate")
@@ -24,9 +23,8 @@ def test_reported_sample_rate(session, case, record):
         f"[SR-2] reported sample rate {reported}, the spec's is {case.model.sample_rate:g}")
 
 
-@pytest.mark.clauses("STREAM-8", "STREAM-11", "WN-2", "CONT-4")
 def test_reported_channels(session, case, record):
-    describe(record, case, "reported_facts")
+    describe(record, case)
     session.require(case.features, reports="channels")
     with session.loaded(case.model_path) as model:
         info = model.info()
@@ -35,11 +33,10 @@ def test_reported_channels(session, case, record):
     assert reported == expected, f"[STREAM-11] reported channels {reported}, the spec's are {expected}"
 
 
-@pytest.mark.clauses("META-5", "LOUD-7", "DIV-25")
 def test_reported_loudness(session, case, record):
     """A reported loudness is the stored value; none is distinct from 0 ([META-5]); a container
     without its own falls back to its last submodel's ([LOUD-7])."""
-    describe(record, case, "reported_facts")
+    describe(record, case)
     session.require(case.features, reports="loudness")
     with session.loaded(case.model_path) as model:
         reported = model.info().get("loudness", ...)
@@ -49,10 +46,9 @@ def test_reported_loudness(session, case, record):
 
 
 @pytest.mark.parametrize("form", list(LOUDNESS_FORMS))
-@pytest.mark.clauses("META-5", "JSON-6", "JSON-8")
 def test_reported_loudness_forms(session, case, form, record):
     """The same file with loudness absent, null, 0, an integer and a float: each reported as stored."""
-    describe(record, case, "reported_facts")
+    describe(record, case)
     session.require(case.features, reports="loudness")
     if case.model.is_container:
         not_applicable("a container's loudness falls back to a submodel ([LOUD-7])")
@@ -72,10 +68,9 @@ def test_reported_loudness_forms(session, case, form, record):
 
 
 @pytest.mark.cases("slimmable")
-@pytest.mark.clauses("LOUD-7", "META-5", "DIV-25")
 def test_reported_container_loudness(session, case, record):
     """A container without a loudness of its own reports its last submodel's ([LOUD-7]), not none."""
-    describe(record, case, "reported_facts")
+    describe(record, case)
     session.require(case.features, reports="loudness")
     if not case.model.is_container:
         not_applicable("not a container")

@@ -15,10 +15,9 @@ NEAR_MISSES = fixture_cases("near_miss")
 
 
 @pytest.mark.parametrize("near_case", NEAR_MISSES, ids=[c.id for c in NEAR_MISSES])
-@pytest.mark.clauses("NUM-5", "NUM-6")
 def test_near_miss_agreement(session, near_case, record):
     case = near_case
-    describe(record, case, "agreement", *case.clauses)
+    describe(record, case)
     session.require(case.features, set_size=case.size is not None)
     expected = case.reference(initial_state=session.initial_state, reading=session.reading)
     with session.loaded(case.model_path, case.size) as model:

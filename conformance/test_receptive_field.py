@@ -15,10 +15,9 @@ RECEPTIVE_FIELD_CLAUSE = {"Linear": "LIN-6", "ConvNet": "CNN-6", "LSTM": "LSTM-7
                           "SlimmableContainer": "CONT-7", "Sequential": "SEQ-7"}
 
 
-@pytest.mark.clauses("STREAM-11", "LIN-6", "CNN-6", "LSTM-7", "WN-RF-2", "CONT-7", "SEQ-7")
 def test_reported_receptive_field(session, case, record):
     """A reported receptive field equals the spec's formula (null when unbounded)."""
-    describe(record, case, "reported_facts")
+    describe(record, case)
     session.require(case.features, reports="receptive_field", set_size=case.size is not None)
     with session.loaded(case.model_path, case.size) as model:
         reported = model.info().get("receptive_field")
@@ -33,12 +32,11 @@ def _reference_probe(case):
 
 
 @pytest.mark.cases("finite_rf")
-@pytest.mark.clauses("STREAM-3", "WN-RF-4")
 def test_receptive_field_probe(session, case, record):
     """Perturbing the input just outside the receptive field leaves the output unchanged; just inside
     changes it wherever the reference shows that it can (the formula is exact and the influence is
     above float32 resolution); no output moves before its input ([STREAM-3])."""
-    describe(record, case, "receptive_field")
+    describe(record, case)
     session.require(case.features, set_size=case.size is not None)
     result = probe(lambda x: fresh_render(session, case, x, size=case.size), case.receptive_field,
                    case.model.in_channels)
@@ -52,10 +50,9 @@ def test_receptive_field_probe(session, case, record):
             f"output, though it does in the reference: {result.detail}")
 
 
-@pytest.mark.clauses("STREAM-3")
 def test_causality(session, case, record):
     """Changing a sample never changes earlier outputs (every architecture, LSTM included)."""
-    describe(record, case, "causality")
+    describe(record, case)
     session.require(case.features, set_size=case.size is not None)
     span = min(case.receptive_field or 256, 256)
     result = probe(lambda x: fresh_render(session, case, x, size=case.size), None, case.model.in_channels,

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 import nam_reference
+from conformance import checks
 from conformance.helpers import assert_agrees, assert_same
 from conformance.probes import probe
 
@@ -34,12 +35,16 @@ def _signal(path: Path, channels: int) -> np.ndarray:
 def test_saved_case(session, saved_folder, record):
     folder = Path(saved_folder)
     meta = json.loads((folder / "case.json").read_text(encoding="utf-8"))
-    check = meta.get("check", "agreement")
+    check = meta.get("check", "agreement")  # a fixture case: its expected output is the reference's
+    if check not in checks.BY_NAME:
+        pytest.fail(f"{folder / 'case.json'}: $.check: {check!r} is not a check of the suite (one of "
+                    f"{', '.join(checks.BY_NAME)})", pytrace=False)
+    rerun = checks.BY_NAME[check].rerun
     clauses = meta.get("clauses") or []
     record.update(check=check, case=meta["id"], case_folder=f"{folder}/", model_file=str(folder / "model.nam"),
                   case_clauses=clauses, clauses=clauses, features=meta.get("features", []))
     path = folder / "model.nam"
-    if check in ("rejection", "weight_count"):
+    if rerun == checks.REFUSAL:
         if not session.refuses(path):
             pytest.fail(f"[{meta.get('breaks') or 'GEN-5'}] the implementation accepted an invalid file "
                         f"(case {folder}/): {meta.get('description', '')}", pytrace=False)
@@ -47,7 +52,7 @@ def test_saved_case(session, saved_folder, record):
     session.require(meta["features"], set_size=meta.get("size") is not None)
     model = nam_reference.load(path)
     size = meta.get("size")
-    if check == "receptive_field":
+    if rerun == checks.PROBE:
         def render(x):
             with session.loaded(path, size) as loaded:
                 return loaded.render(x)
@@ -61,7 +66,7 @@ def test_saved_case(session, saved_folder, record):
     expected = _signal(folder / "expected.f32", model.out_channels)
     with session.loaded(path, size) as loaded:
         y = loaded.render(x, meta.get("blocks"))
-    if check == "block_invariance":
+    if rerun == checks.AGAINST_ITSELF:
         assert_same(record, y, expected, what=f"blocks {meta['blocks'][:6]}...", clause="STREAM-2")
         return
     if meta.get("initial_state", "silent") != session.initial_state:  # [NUM-8]: compare like with like

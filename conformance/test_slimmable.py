@@ -33,12 +33,11 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("size_case", params, ids=ids)
 
 
-@pytest.mark.clauses("CONT-6", "WN-SLIM-5", "WN-SLIM-8", "DIV-17")
 def test_size_selection(session, size_case, record):
     """At each size the implementation runs the submodel or widths the spec selects; a size exactly
     at a breakpoint selects the larger model."""
     case, size = size_case
-    describe(record, case, "size_selection")
+    describe(record, case)
     record["size"] = size
     session.require(case.features, set_size=True)
     x = case.input[:, :LENGTH]
@@ -52,11 +51,10 @@ def test_size_selection(session, size_case, record):
 
 
 @pytest.mark.cases("slimmable")
-@pytest.mark.clauses("STREAM-7")
 def test_size_change_between_blocks(session, case, record):
     """A new size takes effect at the next block, and a newly selected model starts from its initial
     state ([STREAM-7])."""
-    describe(record, case, "size_selection")
+    describe(record, case)
     session.require(case.features, stateful=True, set_size=True)
     x = case.input[:, :LENGTH]
     half = x.shape[1] // 2
@@ -80,9 +78,8 @@ def test_size_change_between_blocks(session, case, record):
 
 
 @pytest.mark.cases("slimmable")
-@pytest.mark.clauses("WN-SLIM-9", "CONT-8", "STREAM-11")
 def test_reported_breakpoints(session, case, record):
-    describe(record, case, "reported_facts")
+    describe(record, case)
     session.require(case.features, reports="breakpoints")
     with session.loaded(case.model_path) as model:
         reported = model.info().get("breakpoints")

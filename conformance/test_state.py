@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from conformance.helpers import assert_same, describe
 from conformance.session import fresh_render
@@ -16,10 +15,9 @@ def _other_signal(x: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(x[:, ::-1] * np.float32(0.7))
 
 
-@pytest.mark.clauses("STATE-6", "STREAM-6")
 def test_reset_restores_the_fresh_output(session, case, record):
     """After other audio and a reset, a model gives the output of a freshly loaded one."""
-    describe(record, case, "reset")
+    describe(record, case)
     session.require(case.features, stateful=True, set_size=case.size is not None)
     x = case.input[:, :LENGTH]
     fresh = fresh_render(session, case, x, size=case.size)
@@ -30,10 +28,9 @@ def test_reset_restores_the_fresh_output(session, case, record):
     assert_same(record, again, fresh, what="the output after audio and a reset", clause="STATE-6")
 
 
-@pytest.mark.clauses("STATE-6", "STREAM-7")
 def test_repeated_reset_and_same_size_change_nothing(session, case, record):
     """Load, reset, reset (and selecting the size already selected) leave the fresh state alone."""
-    describe(record, case, "reset")
+    describe(record, case)
     session.require(case.features, stateful=True, set_size=case.size is not None)
     x = case.input[:, :LENGTH]
     fresh = fresh_render(session, case, x, size=case.size)
@@ -46,10 +43,9 @@ def test_repeated_reset_and_same_size_change_nothing(session, case, record):
     assert_same(record, y, fresh, what="the output after load, reset, reset", clause="STATE-6")
 
 
-@pytest.mark.clauses("STATE-8")
 def test_instances_are_independent(session, case, record):
     """Two loaded instances processed in interleaved blocks each give their own output ([STATE-8])."""
-    describe(record, case, "independence")
+    describe(record, case)
     session.require(case.features, stateful=True, set_size=case.size is not None)
     x = case.input[:, :LENGTH]
     x2 = _other_signal(x)

@@ -25,12 +25,11 @@ def _blob_owner(document: dict, nested: bool):
     return None
 
 
-@pytest.mark.clauses("W-3", "GEN-5")
 @pytest.mark.parametrize("change", CHANGES)
 def test_wrong_weight_count_rejected(session, case, change, record):
     """A blob one weight longer or shorter than the count formula is rejected ([W-3]), for the root
     and for nested models."""
-    describe(record, case, "weight_count")
+    describe(record, case)
     record["breaks"] = "W-3"
     session.require(case.features)
     document = json.loads(case.model_path.read_bytes())
@@ -48,10 +47,9 @@ def test_wrong_weight_count_rejected(session, case, change, record):
                     pytrace=False)
 
 
-@pytest.mark.clauses("STREAM-11", "W-3")
 def test_reported_weight_count(session, case, record):
     """A reported weight count is the length of the model's own blob ([STREAM-11])."""
-    describe(record, case, "reported_facts")
+    describe(record, case)
     session.require(case.features, reports="weight_count")
     with session.loaded(case.model_path) as model:
         reported = model.info().get("weight_count")

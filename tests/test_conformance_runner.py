@@ -563,7 +563,7 @@ def test_saved_failures_are_fixture_folders(tmp_path):
     invalid = save_failure(session, "test_generated_invalid_rejected", b'{"version": "0.5.4"}', check="rejection",
                            breaks="ENV-3", clauses=["GEN-5"], note="accepted")
     agreement = save_failure(session, "test_generated_agreement", document, x, x, note="max error 0.3",
-                             clauses=["NUM-5"])
+                             check="agreement", clauses=["NUM-5"])
     expected = json.loads((agreement / "case.json").read_text())["provenance"]["expected"]
     assert expected.endswith("namcore.fast_tanh")  # the approximations it was computed with
     case = json.loads((invalid / "case.json").read_text())
