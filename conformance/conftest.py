@@ -27,7 +27,6 @@ from conformance import expectations as expectations_file
 from conformance.adapters import (PROTOCOL_VERSION, DeadImplementation, HandshakeError, ImplementationError,
                                   NotApplicable, resolve)
 from conformance.adapters.vitals import Vitals, kill_groups
-from conformance.helpers import DEFAULT_SAVE_FOLDER
 from conformance.metrics import BLOCK_TOLERANCE, TIERS
 from conformance.outcomes import BLOCKED, DEAD, NOT_APPLICABLE, LoadFailed, NotSupportedSkip, TypedSkip
 from conformance.report import RECORD_KEY, TERMINAL_WIDTH, Collector
@@ -269,7 +268,7 @@ def session(request) -> Session:
         raise DeadImplementation(config._nam_vitals.cause) from None
     yield Session(impl, {
         "save_failures": config.getoption("--save-failures")
-        or str(Path(config.invocation_params.dir) / DEFAULT_SAVE_FOLDER),
+        or str(Path(config.invocation_params.dir) / pytest_plugin.DEFAULT_SAVE_FOLDER),
         "plots": config.getoption("--plots"),
         "run_dir": config._nam_run_dir,
         "known_failures": str(config._nam_known_failures),

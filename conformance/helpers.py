@@ -15,7 +15,6 @@ from nam_reference.readings import applicable_dialects
 
 from . import checks
 from .metrics import BLOCK_TOLERANCE, compare, max_error
-from .pytest_plugin import DEFAULT_SAVE_FOLDER  # declared beside its option
 
 
 def describe(record: dict, case) -> None:

@@ -11,14 +11,13 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 import nam_reference
 from nam_reference.readings import Reading
 
 from .adapters import ImplementationError, NotApplicable, Rejected, Unsupported
 from .cases import Case
-from .outcomes import NOT_APPLICABLE, NOT_SUPPORTED, LoadFailed, not_applicable, not_supported  # noqa: F401
+from .outcomes import LoadFailed, not_applicable, not_supported
 
 
 class KnownFailures:
