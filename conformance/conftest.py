@@ -345,20 +345,22 @@ def pytest_runtest_makereport(item, call):
 
 
 def _outcome(item, exc: BaseException, report, rec: dict) -> None:
-    """The typed outcome of a check that raised, in its record (the reports count these)."""
+    """The typed outcome of a check that raised, and the reason apart from it, in its record (the
+    reports count these; the status before the reason in pytest's skip message is for its readers)."""
     if isinstance(exc, NotApplicable):  # the adapter mode cannot take part
         report.outcome = "skipped"
         report.longrepr = (str(item.path), item.location[1] or 0, f"{NOT_APPLICABLE}: {exc}")
-        rec["outcome"] = NOT_APPLICABLE
+        rec["outcome"], rec["reason"] = NOT_APPLICABLE, str(exc)
     elif isinstance(exc, DeadImplementation) or (  # pytest turns a SkipTest into a plain skip
             isinstance(exc, pytest.skip.Exception) and item.config._nam_vitals.cause is not None):
         # not run, whichever phase found the implementation dead
         report.outcome = "skipped"
         report.longrepr = (str(item.path), item.location[1] or 0, str(exc))
-        rec["outcome"] = DEAD
+        dead = exc if isinstance(exc, DeadImplementation) else DeadImplementation(item.config._nam_vitals.cause)
+        rec["outcome"], rec["reason"] = DEAD, dead.reason
     elif isinstance(exc, TypedSkip):
         report.longrepr = (str(item.path), item.location[1] or 0, f"{exc.status}: {exc.reason}")
-        rec["outcome"] = exc.status
+        rec["outcome"], rec["reason"] = exc.status, exc.reason
         if isinstance(exc, NotSupportedSkip):
             rec["missing"] = exc.missing
     elif isinstance(exc, LoadFailed):
@@ -370,7 +372,7 @@ def _outcome(item, exc: BaseException, report, rec: dict) -> None:
             # The case's own file did not load: a problem of its own, recorded once; this check is blocked by it.
             report.outcome = "skipped"
             report.longrepr = (str(item.path), item.location[1] or 0, f"{BLOCKED}: {exc.msg}")
-            rec["outcome"] = BLOCKED
+            rec["outcome"], rec["reason"] = BLOCKED, exc.msg
     elif isinstance(exc, ImplementationError):
         rec["error"] = True
         rec["error_kind"] = type(exc).__name__  # CallTimeout, AdapterCrashed, WrongLength...

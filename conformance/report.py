@@ -75,8 +75,9 @@ class Collector:
         record.setdefault("check", _check_name(report.nodeid))  # a test that failed before its record
         record["id"] = normalise_id(report.nodeid)
         record["status"] = status_of(report, record)
+        reason = record.pop("reason", None)  # a typed outcome's reason, without its status
         if record["status"] in (NOT_SUPPORTED, NOT_APPLICABLE, BLOCKED, SKIP, XFAIL, DEAD):
-            record["message"] = skip_reason(report) if record["status"] != XFAIL else str(report.wasxfail)
+            record["message"] = str(report.wasxfail) if record["status"] == XFAIL else reason or skip_reason(report)
             if record["status"] == XFAIL and failure_message(report):
                 record["failure"] = failure_message(report)
         elif record["status"] in (FAIL, ERROR):
@@ -103,7 +104,7 @@ class Collector:
         missing = self.not_run()
         dead = [r for r in self.records if r["status"] == DEAD]
         if dead:  # the implementation timed out or crashed three times in a row (adapters.DeadImplementation)
-            why = dead[0].get("message", "the implementation is dead").removeprefix(f"{DEAD}: ")
+            why = dead[0].get("message", "the implementation is dead")
             return f"{missing + len(dead)} of {self.collected or len(self.records)} tests not run: {why[:240]}"
         if not missing and not self.stopped:
             return None
@@ -405,7 +406,7 @@ def _case_key(record: dict) -> str:
 
 def _shape(reason: str) -> str:
     """A skip reason with its numbers blanked, so that reasons of one kind count together."""
-    return re.sub(r"(?<![-\w.])\d+", "N", reason.removeprefix(f"{NOT_APPLICABLE}: ").removeprefix(f"{SKIP}: "))[:120]
+    return re.sub(r"(?<![-\w.])\d+", "N", reason)[:120]
 
 
 def _plural(n: int, word: str) -> str:

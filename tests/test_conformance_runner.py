@@ -409,6 +409,25 @@ def test_statuses_matrix_and_verdict():
     assert "1/2 1E" in collector.matrix()
 
 
+def test_a_typed_outcome_keeps_its_reason_apart_from_its_status():
+    """A skipped check's message is the reason its typed outcome gives, not pytest's skip message with
+    the status before it; the verdict and the list of skips read the reason as it is."""
+    collector = Collector()
+    stateless = "the implementation keeps no state between calls"
+    collector.add(_Report("conformance/test_state.py::test_instances_are_independent[c]", "skipped",
+                          longrepr=("f", 1, f"NOT APPLICABLE: {stateless}"),
+                          props=_record(check="independence", outcome="NOT APPLICABLE", reason=stateless)))
+    dead = "the implementation is dead (3 timeouts in a row); not run"
+    collector.add(_Report("conformance/test_state.py::test_instances_are_independent[d]", "skipped",
+                          longrepr=("f", 1, f"DEAD: {dead}"), props=_record(check="independence", outcome="DEAD",
+                                                                           reason=dead)))
+    assert [(r["status"], r["message"]) for r in collector.records] == [("NOT APPLICABLE", stateless), ("DEAD", dead)]
+    assert all("reason" not in r for r in collector.records)
+    assert collector.skipped() == [f"1 not applicable: 1× {stateless}"]
+    collector.collected = 2
+    assert f"(1 of 2 tests not run: {dead};" in collector.verdict()
+
+
 REFUSAL = {"kind": "refused", "file": "fixtures/cases/w/model.nam", "refusal": "<file>: several arrays",
            "message": "[GEN-3] the implementation rejected a valid file it claims to support: several arrays"}
 

@@ -73,7 +73,8 @@ class DeadImplementation(unittest.SkipTest):
     status = "DEAD"
 
     def __init__(self, cause: str):
-        super().__init__(f"{self.status}: the implementation is dead ({cause}); not run")
+        self.reason = f"the implementation is dead ({cause}); not run"
+        super().__init__(f"{self.status}: {self.reason}")
         self.cause = cause
 
 
