@@ -81,6 +81,19 @@ def assert_agrees(session, record: dict, y: np.ndarray, reference: np.ndarray, *
         + excerpt(y, reference, result.worst_index), pytrace=False)
 
 
+def assert_case_agrees(session, record: dict, case, *, plot_name: str) -> None:
+    """Fail unless the output for the case's input, from the implementation's declared initial state,
+    meets the required tier against the reference's output from that state ([NUM-5], [NUM-8])."""
+    session.require(case.features, set_size=case.size is not None)
+    expected = case.reference(initial_state=session.initial_state, reading=session.reading)
+    with session.loaded(case.model_path, case.size) as model:
+        y = model.render(case.input)
+        record["timings"] = model.timings
+    assert_agrees(session, record, y, expected, what="output", clause="NUM-5", sample_rate=case.model.sample_rate,
+                  plot_name=plot_name, features=case.features,
+                  recompute=lambda reading: case.reference(initial_state=session.initial_state, reading=reading))
+
+
 def explain(session, y: np.ndarray, recompute, features, sample_rate: float):
     """([DIV clauses], engine, metrics) of the first dialect reading whose output y meets at the required
     tier: each dialect that can change a case with these features alone, then all of one engine's

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conformance.helpers import assert_agrees, describe
+from conformance.helpers import assert_agrees, assert_case_agrees, describe
 from conformance.session import fresh_render
 
 
@@ -11,15 +11,7 @@ def test_agreement(session, case, record):
     required tier against the reference (a cold implementation is compared with the reference's cold
     output, [NUM-8])."""
     describe(record, case)
-    session.require(case.features, set_size=case.size is not None)
-    expected = case.reference(initial_state=session.initial_state, reading=session.reading)
-    with session.loaded(case.model_path, case.size) as model:
-        y = model.render(case.input)
-        record["timings"] = model.timings
-    assert_agrees(session, record, y, expected, what="output", clause="NUM-5",
-                  sample_rate=case.model.sample_rate, plot_name=f"agreement-{case.id}",
-                  recompute=lambda reading: case.reference(initial_state=session.initial_state, reading=reading),
-                  features=case.features)
+    assert_case_agrees(session, record, case, plot_name=f"agreement-{case.id}")
 
 
 def test_initial_state_is_the_silent_past(session, case, record):

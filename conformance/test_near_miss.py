@@ -9,20 +9,12 @@ from __future__ import annotations
 import pytest
 
 from conformance.cases import fixture_cases
-from conformance.helpers import assert_agrees, describe
+from conformance.helpers import assert_case_agrees, describe
 
 NEAR_MISSES = fixture_cases("near_miss")
 
 
 @pytest.mark.parametrize("near_case", NEAR_MISSES, ids=[c.id for c in NEAR_MISSES])
 def test_near_miss_agreement(session, near_case, record):
-    case = near_case
-    describe(record, case)
-    session.require(case.features, set_size=case.size is not None)
-    expected = case.reference(initial_state=session.initial_state, reading=session.reading)
-    with session.loaded(case.model_path, case.size) as model:
-        y = model.render(case.input)
-        record["timings"] = model.timings
-    assert_agrees(session, record, y, expected, what="output", clause="NUM-5", sample_rate=case.model.sample_rate,
-                  plot_name=f"near-miss-{case.id}", features=case.features,
-                  recompute=lambda reading: case.reference(initial_state=session.initial_state, reading=reading))
+    describe(record, near_case)
+    assert_case_agrees(session, record, near_case, plot_name=f"near-miss-{near_case.id}")
