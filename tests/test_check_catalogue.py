@@ -4,7 +4,10 @@ the spec defines, and the README's table of checks names the same checks."""
 from __future__ import annotations
 
 import ast
+import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from conformance import checks
@@ -46,3 +49,17 @@ def test_the_readme_table_names_the_checks():
     rows = table.splitlines()[2:]
     named = {name for row in rows for name in re.split(r",\s*", row.split("|")[1].strip())}
     assert named == set(checks.BY_NAME)
+
+
+def test_a_saved_case_naming_no_check_is_a_usage_error(tmp_path):
+    """--rerun-case on a folder whose case.json names a check the suite does not have stops the run
+    with one line naming the file and the key, not a failure of the implementation."""
+    folder = tmp_path / "case"
+    folder.mkdir()
+    (folder / "model.nam").write_bytes((ROOT / "fixtures" / "cases" / "hand.linear" / "model.nam").read_bytes())
+    (folder / "case.json").write_text(json.dumps({"id": "saved.x", "check": "agreemnt"}))
+    done = subprocess.run([sys.executable, "-m", "pytest", "conformance", "--impl=reference", "-q", "-p",
+                           "no:cacheprovider", "--rerun-case", str(folder)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 4, done.stdout[-2000:]
+    assert f"{folder / 'case.json'}: $.check: 'agreemnt' is not a check of the suite" in done.stdout + done.stderr
