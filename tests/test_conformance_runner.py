@@ -522,6 +522,8 @@ def test_the_terminal_matrix_fits_120_columns():
     assert max(len(line) for line in narrow.splitlines()[:-1]) <= 120
     assert narrow.count("feature ") >= 2 and "size_selection" in narrow and "weight_count" in narrow
     assert max(len(line) for line in collector.matrix().splitlines()) > 120  # report.md keeps the full table
+    assert "\n- weight_count: a blob one weight longer or shorter" in collector.matrix()  # what each check verifies
+    assert "What each check verifies" not in narrow
 
 
 # Equivalent forms keep files valid and outputs equal; probes find receptive fields.
