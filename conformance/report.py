@@ -328,7 +328,9 @@ def _load_problems(records: list[dict]) -> list[dict]:
             same["records"].append(r)
     problems = []
     for g in groups.values():
-        members = sorted(g["records"], key=lambda r: (r["check"] != "loading", r["status"] == BLOCKED, r["id"]))
+        # The check whose failure the refusal is first (loading), then the checks it failed, then those it blocked.
+        members = sorted(g["records"],
+                         key=lambda r: (problem_of(r["check"]) != REFUSED, r["status"] == BLOCKED, r["id"]))
         kind = REFUSED if g["kind"] == "refused" else CRASH
         title = ("a generated valid file: " if g["generated"] else "") + g["refusal"][:300]
         problems.append(_problem(kind, title, ["GEN-3"], g["where"], members[:1], members[1:], message=g["message"],

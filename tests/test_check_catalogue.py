@@ -22,7 +22,8 @@ def suite_tests() -> list[str]:
     names = []
     for path in sorted((ROOT / "conformance").glob("test_*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        names += [node.name for node in tree.body if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")]
+        names += [node.name for node in tree.body
+                  if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")]
     return names
 
 
