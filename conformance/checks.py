@@ -26,6 +26,8 @@ REFUSAL = "refusal"  # the invalid file is refused
 
 @dataclasses.dataclass(frozen=True)
 class Check:
+    """A check: a column of the matrix, run by one or more tests (fixed cases, generated files)."""
+
     name: str
     verifies: str  # one line
     tests: dict[str, tuple[str, ...]]  # each test function of the check -> the clauses it tests
