@@ -36,7 +36,7 @@ WEIGHT_COUNT_CHANGES = {"weights.one_extra": "one_more", "weights.one_missing": 
                         "weights.head_scale_missing": "one_fewer"}
 
 
-def _architectures(session) -> list[str] | None:
+def _architectures(session) -> list[str]:
     """The architectures the implementation claims, for drawing only files it can load."""
     declared = session.caps["features"]
     names = list(ARCHITECTURES.values()) if declared == "all" else [ARCHITECTURES[t] for t in declared if t in ARCHITECTURES]
