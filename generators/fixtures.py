@@ -34,7 +34,7 @@ from . import ablation, cases, documents, near_miss, realistic, strategies, writ
 from .models import Draft
 from .plan import SEQUENTIAL, WIDE_CONDITION
 from .source import RandomSource
-from .wavenet import FILM_SLOTS
+from .wavenet_arrays import FILM_SLOTS
 
 INPUT_LENGTH = 2048
 ATTEMPTS = 200
