@@ -15,7 +15,7 @@ import math
 
 from . import activations, realistic, wavenet_arrays
 from .activations import ActivationChoice
-from .models import Draft, Slot, build as build_model, root_widths
+from .models import Build, Draft, Slot, root_widths
 from .plan import NOT_IN_SLIMMABLE, Plan
 from .source import Source
 from .wavenet_arrays import FILM_SLOTS, Array, Film, Layer
@@ -76,8 +76,8 @@ def _min_arrays(want: set[str]) -> int:
     return 1
 
 
-def build(src: Source, plan: Plan, slot: Slot) -> Draft:
-    """A WaveNet for `plan` in `slot`."""
+def build(src: Source, plan: Plan, slot: Slot, build_model: Build) -> Draft:
+    """A WaveNet for `plan` in `slot`; `build_model` drafts its condition_dsp."""
     if slot.size == "realistic":
         return realistic.wavenet(src, plan, slot)
     want = set(plan.want)
@@ -133,7 +133,7 @@ def build(src: Source, plan: Plan, slot: Slot) -> Draft:
     return wavenet_arrays.draft(src, arrays, head, condition, in_ch, S, head_scale, mismatch)
 
 
-def packed_variants(src: Source, plan: Plan, count: int, size: str) -> list[Draft]:
+def packed_variants(src: Source, plan: Plan, count: int, size: str, build_model: Build) -> list[Draft]:
     """`count` WaveNets sharing one structure, kernel sizes, dilations and head scale, with strictly
     increasing channels: the submodels of a packed-training container ([CONT-10])."""
     if size == "realistic":
