@@ -168,56 +168,97 @@ def packed_variants(src: Source, plan: Plan, count: int, size: str, build_model:
 
 def _structure(src: Source, tags: set[str], a: int, S: int, slim: bool, slimmable_model: bool,
                head_kernel_ok: bool = True) -> Array:
-    """Everything about array `a` except its widths."""
+    """Everything about array `a` except its widths. The order of the steps is the order of the draws."""
     p = f"array {a}"
     free = not slimmable_model  # features a slimmable WaveNet forbids are never drawn freely in one
     act_tags = sorted(tags & set(activations.TAG_NAMES))
     acts = [activations.for_tag(t, src, f"{p} activation for {t}", per_channel_ok=free) for t in act_tags]
     per_layer = "wavenet.per_layer_activation" in tags
+    required, gating_form = _gating_form(src, p, tags)
+    lo = max(1, len(acts) + (1 if per_layer and len(acts) < 2 else 0), 2 if per_layer else 1,
+             len(required) if gating_form == "list" else 1)
+    count = src.integer(lo, max(lo, 3), f"{p} layers")
+    modes = _gating_modes(src, p, gating_form, required, count)
+    activation_form, layer_acts = _primary_activations(src, p, acts, per_layer, count, free)
+    secondary_form, secondaries, legacy_decoy = _secondary_activations(src, p, tags, gating_form, modes, free)
+    kernel_form, kernels = _kernels(src, p, tags, count)
+    dilations = [src.choice([1, 2, 3, 4, 8], f"{p} layer {l} dilation") for l in range(count)]
+    layers = [Layer(d, k, act, m, sec) for d, k, act, m, sec in zip(dilations, kernels, layer_acts, modes, secondaries)]
+    layer1x1, g1, head1x1, gh = _one_by_ones(src, p, tags, free)
+    divisors = [g for g in range(2, S + 1) if S % g == 0]  # the group counts the condition allows
+    gi, gm = _input_groups(src, p, tags, divisors, free)
+    films = _active_films(src, p, tags, layer1x1, head1x1, divisors, free)
+    inactive_films = _inactive_films(src, p, films)
+    head_form, head_kernel, head_dilation, head_dilation_key = _head_rechannel(src, p, tags, free and head_kernel_ok)
+    bottleneck_mode = "wavenet.bottleneck" in tags or (layer1x1 and free and not slim
+                                                       and src.boolean(f"{p} bottleneck != channels", 0.15))
+    return Array(
+        layers=layers, kernel_form=kernel_form, activation_form=activation_form, gating_form=gating_form,
+        secondary_form=secondary_form, legacy_decoy=legacy_decoy, layer1x1=layer1x1,
+        layer1x1_key=(not layer1x1) or g1 != 1 or src.boolean(f"{p} explicit layer1x1", 0.3), g1=g1,
+        head1x1=head1x1, head1x1_key=head1x1 or src.boolean(f"{p} explicit inactive head1x1", 0.3), gh=gh,
+        gi=gi, gi_key=gi != 1 or src.boolean(f"{p} explicit groups_input", 0.3),
+        gm=gm, gm_key=gm != 1 or src.boolean(f"{p} explicit groups_input_mixin", 0.3),
+        films=films, inactive_films=inactive_films, bottleneck_mode=bottleneck_mode,
+        bottleneck_key=bottleneck_mode or src.boolean(f"{p} explicit bottleneck", 0.3),
+        head_form=head_form, head_kernel=head_kernel, head_dilation=head_dilation,
+        head_dilation_key=head_dilation_key, head_bias=src.boolean(f"{p} head bias"), slimmable=slim,
+        slim_form=src.choice(["default", "explicit", "explicit"], f"{p} allowed_channels form") if slim else
+        src.choice(["absent", "absent", "null"], f"{p} slimmable key"), S=S)
 
-    # Gating ([WN-ARR-5] to [WN-ARR-7]).
+
+def _gating_form(src: Source, p: str, tags: set[str]) -> tuple[set[str], str]:
+    """The gating modes the tags require, and the key form that writes the modes ([WN-ARR-5] to [WN-ARR-7])."""
     required = {m for m in ("gated", "blended") if f"wavenet.gating.{m}" in tags}
     if "wavenet.secondary_activation" in tags and not required:
         required = {src.choice(["gated", "blended"], f"{p} mode for the secondary activation")}
     if "wavenet.gated_legacy" in tags:
-        gating_form = "legacy"
-    elif required:
-        gating_form = "list" if len(required) > 1 else src.choice(["single", "list"], f"{p} gating form")
-    else:
-        gating_form = src.choice(["absent", "absent", "gated_false", "legacy", "single", "list"], f"{p} gating form")
-        if gating_form == "legacy" and not src.boolean(f"{p} keep legacy gated", 0.5):
-            gating_form = "absent"
+        return required, "legacy"
+    if required:
+        return required, "list" if len(required) > 1 else src.choice(["single", "list"], f"{p} gating form")
+    gating_form = src.choice(["absent", "absent", "gated_false", "legacy", "single", "list"], f"{p} gating form")
+    if gating_form == "legacy" and not src.boolean(f"{p} keep legacy gated", 0.5):
+        gating_form = "absent"
+    return required, gating_form
 
-    lo = max(1, len(acts) + (1 if per_layer and len(acts) < 2 else 0), 2 if per_layer else 1,
-             len(required) if gating_form == "list" else 1)
-    count = src.integer(lo, max(lo, 3), f"{p} layers")
+
+def _gating_modes(src: Source, p: str, gating_form: str, required: set[str], count: int) -> list[str]:
+    """Each layer's gating mode: "none", "gated" or "blended", every required mode among them."""
     if gating_form == "legacy":
-        modes = ["gated"] * count
-    elif gating_form in ("absent", "gated_false"):
-        modes = ["none"] * count
-    elif gating_form == "single":
-        modes = [next(iter(required))] * count if required else [src.choice(["none", "gated", "blended"],
-                                                                             f"{p} gating mode")] * count
-    else:
-        modes = [src.choice(["none", "gated", "blended"], f"{p} layer {l} gating") for l in range(count)]
-        for l, mode in enumerate(sorted(required)):
-            modes[l] = mode
+        return ["gated"] * count
+    if gating_form in ("absent", "gated_false"):
+        return ["none"] * count
+    if gating_form == "single":
+        return [next(iter(required))] * count if required else [src.choice(["none", "gated", "blended"],
+                                                                            f"{p} gating mode")] * count
+    modes = [src.choice(["none", "gated", "blended"], f"{p} layer {l} gating") for l in range(count)]
+    for l, mode in enumerate(sorted(required)):
+        modes[l] = mode
+    return modes
 
-    # Primary activations ([WN-ARR-4]): one spec for every layer, or a list of L specs.
+
+def _primary_activations(src: Source, p: str, acts: list[ActivationChoice], per_layer: bool, count: int,
+                         free: bool) -> tuple[str, list[ActivationChoice]]:
+    """The activation key's form and each layer's activation ([WN-ARR-4]): one spec for every layer, or a
+    list of L specs (different ones when the tags ask for per-layer activations)."""
     if per_layer or len(acts) > 1 or (not acts and src.boolean(f"{p} different activations per layer", 0.25)):
-        activation_form = "list"
         layer_acts = list(acts)
         while len(layer_acts) < count:
             layer_acts.append(activations.draw(src, f"{p} layer {len(layer_acts)} activation", per_channel_ok=free))
         if per_layer and len({(x.name, x.params, x.per_channel) for x in layer_acts}) < 2:
             other = [nm for nm in activations.NAMES if nm not in (layer_acts[0].name, "PReLU")]
             layer_acts[-1] = activations.draw(src, f"{p} distinct activation", name=src.choice(other, f"{p} other"))
-    else:
-        one = acts[0] if acts else activations.draw(src, f"{p} activation", per_channel_ok=free)
-        activation_form = "list" if src.boolean(f"{p} repeated activation list", 0.2) else "single"
-        layer_acts = [one] * count
+        return "list", layer_acts
+    one = acts[0] if acts else activations.draw(src, f"{p} activation", per_channel_ok=free)
+    activation_form = "list" if src.boolean(f"{p} repeated activation list", 0.2) else "single"
+    return activation_form, [one] * count
 
-    # Secondary activations.
+
+def _secondary_activations(src: Source, p: str, tags: set[str], gating_form: str, modes: list[str],
+                           free: bool) -> tuple[str, list[ActivationChoice | None], ActivationChoice | None]:
+    """The secondary_activation key's form, each layer's secondary activation, and the unused one that
+    `gated: true` may sit beside ([WN-ARR-7])."""
+    count = len(modes)
     gated_any = any(m != "none" for m in modes)
     secondaries: list[ActivationChoice | None] = [None] * count
     legacy_decoy = None
@@ -245,17 +286,20 @@ def _structure(src: Source, tags: set[str], a: int, S: int, slim: bool, slimmabl
             secondaries = [forced] * count
         else:
             secondaries[gated_layer] = forced
+    return secondary_form, secondaries, legacy_decoy
 
+
+def _kernels(src: Source, p: str, tags: set[str], count: int) -> tuple[str, list[int]]:
+    """The kernel key's form (one kernel_size or a list of kernel_sizes) and each layer's kernel size."""
     kernel_form = ("kernel_sizes" if "wavenet.kernel_sizes" in tags else "kernel_size" if "wavenet.kernel_size" in tags
                    else src.choice(["kernel_size", "kernel_sizes"], f"{p} kernel key"))
     if kernel_form == "kernel_size":
-        kernels = [src.integer(1, 4, f"{p} kernel_size")] * count
-    else:
-        kernels = [src.integer(1, 4, f"{p} layer {l} kernel") for l in range(count)]
-    dilations = [src.choice([1, 2, 3, 4, 8], f"{p} layer {l} dilation") for l in range(count)]
-    layers = [Layer(d, k, act, m, sec) for d, k, act, m, sec in zip(dilations, kernels, layer_acts, modes, secondaries)]
+        return kernel_form, [src.integer(1, 4, f"{p} kernel_size")] * count
+    return kernel_form, [src.integer(1, 4, f"{p} layer {l} kernel") for l in range(count)]
 
-    # 1x1 convolutions ([WN-ARR-9], [WN-ARR-10]).
+
+def _one_by_ones(src: Source, p: str, tags: set[str], free: bool) -> tuple[bool, int, bool, int]:
+    """Whether layer1x1 and head1x1 are active, and their group counts ([WN-ARR-9], [WN-ARR-10])."""
     needs_l1 = tags & {"wavenet.bottleneck", "wavenet.layer1x1_groups", "wavenet.film.layer1x1_post"}
     layer1x1 = bool(needs_l1) or ("wavenet.layer1x1_inactive" not in tags and not src.boolean(f"{p} layer1x1 off", 0.2))
     g1 = src.choice([2, 3], f"{p} layer1x1 groups") if "wavenet.layer1x1_groups" in tags else (
@@ -264,19 +308,24 @@ def _structure(src: Source, tags: set[str], a: int, S: int, slim: bool, slimmabl
     head1x1 = bool(needs_h1) or (free and src.boolean(f"{p} head1x1", 0.15))
     gh = src.choice([2, 3], f"{p} head1x1 groups") if "wavenet.head1x1_groups" in tags else (
         src.choice([1, 1, 2], f"{p} head1x1 groups") if head1x1 else 1)
+    return layer1x1, g1, head1x1, gh
 
-    # Group counts of the dilated convolution and the input mixin ([WN-ARR-11]).
+
+def _input_groups(src: Source, p: str, tags: set[str], divisors: list[int], free: bool) -> tuple[int, int]:
+    """The group counts of the dilated convolution and of the input mixin ([WN-ARR-11])."""
     gi = src.choice([2, 3, 4], f"{p} groups_input") if "wavenet.groups_input" in tags else (
         src.choice([1, 1, 1, 2], f"{p} groups_input") if free else 1)
-    divisors = [g for g in range(2, S + 1) if S % g == 0]
     if "wavenet.groups_input_mixin" in tags:
         if not divisors:
             raise ValueError("groups_input_mixin > 1 needs a condition at least 2 wide")
-        gm = src.choice(divisors, f"{p} groups_input_mixin")
-    else:
-        gm = src.choice([1] * 3 + divisors, f"{p} groups_input_mixin") if free and divisors else 1
+        return gi, src.choice(divisors, f"{p} groups_input_mixin")
+    return gi, src.choice([1] * 3 + divisors, f"{p} groups_input_mixin") if free and divisors else 1
 
-    # FiLM ([WN-ARR-12], [WN-ARR-17]).
+
+def _active_films(src: Source, p: str, tags: set[str], layer1x1: bool, head1x1: bool, divisors: list[int],
+                  free: bool) -> dict[str, Film]:
+    """The active FiLMs by slot: those the tags ask for, and a few more when drawn freely ([WN-ARR-12],
+    [WN-ARR-17]). A FiLM on a 1x1's output needs that 1x1 active."""
     allowed_slots = [s for s in FILM_SLOTS if (s != "layer1x1_post" or layer1x1) and (s != "head1x1_post" or head1x1)]
     slots = [s for s in FILM_SLOTS if f"wavenet.film.{s}" in tags]
     if tags & {"wavenet.film.no_shift", "wavenet.film.groups", "wavenet.film.implicit_active"} and not slots:
@@ -295,6 +344,11 @@ def _structure(src: Source, tags: set[str], a: int, S: int, slim: bool, slimmabl
         implicit = ("wavenet.film.implicit_active" in tags and i == 0) or src.boolean(f"{p} FiLM {s} no active", 0.2)
         films[s] = Film(shift, groups, not implicit, not shift or src.boolean(f"{p} FiLM {s} shift key", 0.7),
                         groups != 1 or src.boolean(f"{p} FiLM {s} groups key", 0.7))
+    return films
+
+
+def _inactive_films(src: Source, p: str, films: dict[str, Film]) -> dict:
+    """How each inactive FiLM slot is written: absent (not listed), `false`, or an object with active false."""
     inactive_films = {}
     for s in FILM_SLOTS:
         if s not in films:
@@ -303,8 +357,12 @@ def _structure(src: Source, tags: set[str], a: int, S: int, slim: bool, slimmabl
                 inactive_films[s] = False
             elif form == "object":
                 inactive_films[s] = {"active": False, "shift": True, "groups": 1}
+    return inactive_films
 
-    # Head rechannel ([WN-ARR-13]).
+
+def _head_rechannel(src: Source, p: str, tags: set[str], kernel_free: bool) -> tuple[str, int, int, bool]:
+    """The head rechannel's key form, kernel size and dilation, and whether head_dilation is written
+    ([WN-ARR-13]). `kernel_free`: a kernel over 1 may be drawn without a tag asking for it."""
     wants_object = tags & {"wavenet.head_object", "wavenet.head_kernel", "wavenet.head_dilation"}
     head_form = "object" if wants_object else "legacy" if "wavenet.legacy_head" in tags else src.choice(
         ["legacy", "object"], f"{p} head form")
@@ -313,27 +371,12 @@ def _structure(src: Source, tags: set[str], a: int, S: int, slim: bool, slimmabl
     if head_form == "object":
         if "wavenet.head_kernel" in tags:
             head_kernel = src.integer(2, 3, f"{p} head kernel")
-        elif free and head_kernel_ok and src.boolean(f"{p} head kernel > 1", 0.2):
+        elif kernel_free and src.boolean(f"{p} head kernel > 1", 0.2):
             head_kernel = src.integer(2, 3, f"{p} head kernel")
         if "wavenet.head_dilation" in tags or src.boolean(f"{p} head dilation > 1", 0.1):
             head_dilation = src.integer(2, 3, f"{p} head_dilation")
         head_dilation_key = head_dilation > 1 or src.boolean(f"{p} explicit head_dilation", 0.2)
-
-    bottleneck_mode = "wavenet.bottleneck" in tags or (layer1x1 and free and not slim
-                                                       and src.boolean(f"{p} bottleneck != channels", 0.15))
-    return Array(
-        layers=layers, kernel_form=kernel_form, activation_form=activation_form, gating_form=gating_form,
-        secondary_form=secondary_form, legacy_decoy=legacy_decoy, layer1x1=layer1x1,
-        layer1x1_key=(not layer1x1) or g1 != 1 or src.boolean(f"{p} explicit layer1x1", 0.3), g1=g1,
-        head1x1=head1x1, head1x1_key=head1x1 or src.boolean(f"{p} explicit inactive head1x1", 0.3), gh=gh,
-        gi=gi, gi_key=gi != 1 or src.boolean(f"{p} explicit groups_input", 0.3),
-        gm=gm, gm_key=gm != 1 or src.boolean(f"{p} explicit groups_input_mixin", 0.3),
-        films=films, inactive_films=inactive_films, bottleneck_mode=bottleneck_mode,
-        bottleneck_key=bottleneck_mode or src.boolean(f"{p} explicit bottleneck", 0.3),
-        head_form=head_form, head_kernel=head_kernel, head_dilation=head_dilation,
-        head_dilation_key=head_dilation_key, head_bias=src.boolean(f"{p} head bias"), slimmable=slim,
-        slim_form=src.choice(["default", "explicit", "explicit"], f"{p} allowed_channels form") if slim else
-        src.choice(["absent", "absent", "null"], f"{p} slimmable key"), S=S)
+    return head_form, head_kernel, head_dilation, head_dilation_key
 
 
 def _secondary(src: Source, label: str, tags: set[str], per_channel_ok: bool) -> ActivationChoice | None:
