@@ -18,6 +18,7 @@ from .weights import Tensor
 
 FILM_SLOTS = ("conv_pre", "conv_post", "input_mixin_pre", "input_mixin_post", "activation_pre", "activation_post",
               "layer1x1_post", "head1x1_post")
+VERSION_0_5 = (0, 5, 0)
 VERSION_0_6 = (0, 6, 0)
 VERSION_0_7 = (0, 7, 0)
 
@@ -134,7 +135,7 @@ def draw_head_scale(src: Source) -> float:
 def draft(src: Source, arrays: list[Array], head: dict | None, condition: Draft | None, in_ch: int, S: int,
           head_scale: float, mismatch: bool) -> Draft:
     """The config JSON and the blob layout of [WN-W-1]."""
-    version = VERSION_0_6 if condition is not None else (0, 5, 0)
+    version = VERSION_0_6 if condition is not None else VERSION_0_5
     layers_json = []
     tensors: list[Tensor] = []
     for a, arr in enumerate(arrays):
@@ -182,66 +183,97 @@ def draft(src: Source, arrays: list[Array], head: dict | None, condition: Draft 
 
 
 def _array_json(src: Source, arr: Array, a: int) -> tuple[dict, tuple[int, int, int]]:
-    """The layer-array object and the version its keys need ([VER-5])."""
+    """The layer-array object and the version its keys need ([VER-5]). Keys are written in this order."""
     p = f"array {a}"
-    needs = (0, 5, 0)
     raw: dict = {"input_size": arr.I, "condition_size": arr.S}
-    if arr.head_form == "object":
-        needs = VERSION_0_7
-        head = {"out_channels": arr.Hs, "kernel_size": arr.head_kernel, "bias": arr.head_bias}
-        if arr.head_dilation_key:
-            head["head_dilation"] = arr.head_dilation
-        raw["head"] = head
-    else:
-        raw["head_size"] = arr.Hs
-        raw["head_bias"] = arr.head_bias
+    needs = [VERSION_0_5, _head_keys(arr, raw)]
     raw["channels"] = arr.C
     if arr.bottleneck_key:
         raw["bottleneck"] = arr.B
-        needs = max(needs, VERSION_0_6)
+        needs.append(VERSION_0_6)
+    needs.append(_kernel_keys(arr, raw))
+    raw["dilations"] = [l.dilation for l in arr.layers]
+    needs.append(_activation_keys(src, arr, raw, p))
+    needs.append(_gating_keys(src, arr, raw, p))
+    needs.append(_group_keys(arr, raw))
+    needs.append(_film_keys(arr, raw))
+    needs.append(_slimmable_key(arr, raw))
+    return raw, max(needs)
+
+
+def _head_keys(arr: Array, raw: dict) -> tuple[int, int, int]:
+    """The head rechannel: a `head` object (0.7.0) or the legacy head_size and head_bias ([WN-ARR-13])."""
+    if arr.head_form != "object":
+        raw["head_size"] = arr.Hs
+        raw["head_bias"] = arr.head_bias
+        return VERSION_0_5
+    head = {"out_channels": arr.Hs, "kernel_size": arr.head_kernel, "bias": arr.head_bias}
+    if arr.head_dilation_key:
+        head["head_dilation"] = arr.head_dilation
+    raw["head"] = head
+    return VERSION_0_7
+
+
+def _kernel_keys(arr: Array, raw: dict) -> tuple[int, int, int]:
+    """One kernel_size, or kernel_sizes per layer (0.7.0)."""
     if arr.kernel_form == "kernel_size":
         raw["kernel_size"] = arr.layers[0].kernel
-    else:
-        raw["kernel_sizes"] = [l.kernel for l in arr.layers]
-        needs = VERSION_0_7
-    raw["dilations"] = [l.dilation for l in arr.layers]
+        return VERSION_0_5
+    raw["kernel_sizes"] = [l.kernel for l in arr.layers]
+    return VERSION_0_7
+
+
+def _activation_keys(src: Source, arr: Array, raw: dict, p: str) -> tuple[int, int, int]:
+    """The primary activation: one spec, or a list of one per layer ([WN-ARR-4]); lists and objects are 0.6.0."""
     specs = [l.activation.to_json(src, arr.B, f"{p} layer {i} activation") for i, l in enumerate(arr.layers)]
     if arr.activation_form == "list":
         raw["activation"] = specs
     else:
         raw["activation"] = specs[0]
-    if arr.activation_form == "list" or isinstance(specs[0], dict):
-        needs = max(needs, VERSION_0_6)
+    return VERSION_0_6 if arr.activation_form == "list" or isinstance(specs[0], dict) else VERSION_0_5
+
+
+def _gating_keys(src: Source, arr: Array, raw: dict, p: str) -> tuple[int, int, int]:
+    """`gated`, or gating_mode and secondary_activation (0.6.0) ([WN-ARR-5] to [WN-ARR-7])."""
     if arr.gating_form == "legacy":
         raw["gated"] = True
-        if arr.legacy_decoy is not None:
-            raw["secondary_activation"] = arr.legacy_decoy.to_json(src, arr.B, f"{p} ignored secondary")
-            needs = max(needs, VERSION_0_6)
-    elif arr.gating_form == "gated_false":
+        if arr.legacy_decoy is None:
+            return VERSION_0_5
+        raw["secondary_activation"] = arr.legacy_decoy.to_json(src, arr.B, f"{p} ignored secondary")
+        return VERSION_0_6
+    if arr.gating_form == "gated_false":
         raw["gated"] = False
-    elif arr.gating_form in ("single", "list"):
-        modes = [l.gating for l in arr.layers]
-        raw["gating_mode"] = modes[0] if arr.gating_form == "single" else modes
-        needs = max(needs, VERSION_0_6)
-        if arr.secondary_form == "single":
-            raw["secondary_activation"] = _secondary_json(src, arr.layers[0].secondary, arr.B, f"{p} secondary")
-        elif arr.secondary_form == "list":
-            raw["secondary_activation"] = [
-                _secondary_json(src, l.secondary, arr.B, f"{p} layer {i} secondary") if l.gating != "none"
-                else src.choice([None, "", "Tanh"], f"{p} layer {i} unused secondary")
-                for i, l in enumerate(arr.layers)]
+    if arr.gating_form not in ("single", "list"):
+        return VERSION_0_5
+    modes = [l.gating for l in arr.layers]
+    raw["gating_mode"] = modes[0] if arr.gating_form == "single" else modes
+    if arr.secondary_form == "single":
+        raw["secondary_activation"] = _secondary_json(src, arr.layers[0].secondary, arr.B, f"{p} secondary")
+    elif arr.secondary_form == "list":
+        raw["secondary_activation"] = [
+            _secondary_json(src, l.secondary, arr.B, f"{p} layer {i} secondary") if l.gating != "none"
+            else src.choice([None, "", "Tanh"], f"{p} layer {i} unused secondary")
+            for i, l in enumerate(arr.layers)]
+    return VERSION_0_6
+
+
+def _group_keys(arr: Array, raw: dict) -> tuple[int, int, int]:
+    """layer1x1, head1x1, groups_input and groups_input_mixin, each written or left to its default (0.6.0)."""
     if arr.layer1x1_key:
         raw["layer1x1"] = {"active": arr.layer1x1, "groups": arr.g1}
-        needs = max(needs, VERSION_0_6)
     if arr.head1x1_key:
         raw["head1x1"] = {"active": arr.head1x1, "out_channels": arr.H1 if arr.head1x1 else 1, "groups": arr.gh}
-        needs = max(needs, VERSION_0_6)
     if arr.gi_key:
         raw["groups_input"] = arr.gi
-        needs = max(needs, VERSION_0_6)
     if arr.gm_key:
         raw["groups_input_mixin"] = arr.gm
-        needs = max(needs, VERSION_0_6)
+    written = arr.layer1x1_key or arr.head1x1_key or arr.gi_key or arr.gm_key
+    return VERSION_0_6 if written else VERSION_0_5
+
+
+def _film_keys(arr: Array, raw: dict) -> tuple[int, int, int]:
+    """One `<slot>_film` key per active FiLM and per inactive one written out ([WN-ARR-12]); objects are 0.6.0."""
+    needs = VERSION_0_5
     for s in FILM_SLOTS:
         if s in arr.films:
             film = arr.films[s]
@@ -253,20 +285,25 @@ def _array_json(src: Source, arr: Array, a: int) -> tuple[dict, tuple[int, int, 
             if film.write_groups:
                 obj["groups"] = film.groups
             raw[f"{s}_film"] = obj
-            needs = max(needs, VERSION_0_6)
+            needs = VERSION_0_6
         elif s in arr.inactive_films:
             raw[f"{s}_film"] = arr.inactive_films[s]
             if arr.inactive_films[s] is not False:
-                needs = max(needs, VERSION_0_6)
+                needs = VERSION_0_6
+    return needs
+
+
+def _slimmable_key(arr: Array, raw: dict) -> tuple[int, int, int]:
+    """The slimmable object of a slimmable array (0.7.0), or null, or nothing."""
     if arr.slimmable:
         slim = {"method": "slice_channels_uniform"}
         if arr.slim_form == "explicit":
             slim["kwargs"] = {"allowed_channels": arr.allowed}
         raw["slimmable"] = slim
-        needs = VERSION_0_7
-    elif arr.slim_form == "null":
+        return VERSION_0_7
+    if arr.slim_form == "null":
         raw["slimmable"] = None
-    return raw, needs
+    return VERSION_0_5
 
 
 def _secondary_json(src: Source, choice: ActivationChoice | None, width: int, label: str):
