@@ -162,7 +162,8 @@ def packed_variants(src: Source, plan: Plan, count: int, size: str, build_model:
                   for arr, widths in zip(structures, per_array)]
         head = dict(head_template) if head_template else None
         wavenet_arrays.chain(src, arrays, 1, S, 1, head)
-        drafts.append(wavenet_arrays.draft(src, arrays, head, condition, 1, S, head_scale, "wavenet.head_scale_mismatch" in want))
+        mismatch = "wavenet.head_scale_mismatch" in want
+        drafts.append(wavenet_arrays.draft(src, arrays, head, condition, 1, S, head_scale, mismatch))
     return drafts
 
 
