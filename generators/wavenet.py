@@ -85,16 +85,9 @@ def build(src: Source, plan: Plan, slot: Slot, build_model: Build) -> Draft:
         slot.role == "root" and not want & (NOT_IN_SLIMMABLE | {"wavenet.post_head"})
         and src.boolean("slimmable WaveNet", 0.08))
 
-    # The condition: a forced or drawn condition_dsp, or the model input itself ([WN-FWD-5]).
-    cond_plan = plan.condition
+    # The condition: a condition_dsp's output, or the model input itself ([WN-FWD-5]).
+    cond_plan = _condition_plan(src, plan, slot)
     wide = plan.wide_condition
-    if cond_plan is None and ("wavenet.condition_dsp" in want or (wide and slot.role != "root")
-                              or (slot.role != "condition" and not slot.exact_rf
-                                  and src.boolean("condition_dsp", 0.12))):
-        options = ["ConvNet", "LSTM", "WaveNet"] if wide and slot.role != "root" else ["Linear", "ConvNet", "LSTM",
-                                                                                       "WaveNet"]
-        arch = src.choice(options, "condition_dsp architecture")
-        cond_plan = Plan(arch, frozenset({f"arch.{arch.lower()}"}))
     wide_input = (cond_plan is not None and cond_plan.wide_condition) or (
         wide and (cond_plan is None or cond_plan.architecture == "Linear"))
     if wide_input:
@@ -113,12 +106,7 @@ def build(src: Source, plan: Plan, slot: Slot, build_model: Build) -> Draft:
 
     # Layer arrays: how many, which are slimmable, and which array shows each wanted tag.
     n = src.integer(_min_arrays(want), max(_min_arrays(want), 3), "layer arrays")
-    slim = [False] * n
-    if slimmable_model:
-        host = src.integer(0, n - 1, "non-slimmable array for the bottleneck") if want & NOT_IN_SLIMMABLE_ARRAY else -1
-        slim = [a != host and src.boolean(f"array {a} slimmable", 0.6) for a in range(n)]
-        if not any(slim):
-            slim[n - 1 if host != n - 1 else 0] = True
+    slim = _slimmable_arrays(src, want, n) if slimmable_model else [False] * n
     assigned = _assign(src, want, slim)
 
     post_head = "wavenet.post_head" in want or (not slimmable_model and src.boolean("post-stack head", 0.12))
@@ -131,6 +119,32 @@ def build(src: Source, plan: Plan, slot: Slot, build_model: Build) -> Draft:
     head_scale = wavenet_arrays.draw_head_scale(src)
     mismatch = "wavenet.head_scale_mismatch" in want or src.boolean("config.head_scale differs", 0.05)
     return wavenet_arrays.draft(src, arrays, head, condition, in_ch, S, head_scale, mismatch)
+
+
+
+def _condition_plan(src: Source, plan: Plan, slot: Slot) -> Plan | None:
+    """The condition_dsp: the plan's, one the tags force, or one drawn; None: the condition is the model
+    input itself ([WN-FWD-5])."""
+    if plan.condition is not None:
+        return plan.condition
+    wide = plan.wide_condition
+    if not ("wavenet.condition_dsp" in plan.want or (wide and slot.role != "root")
+            or (slot.role != "condition" and not slot.exact_rf and src.boolean("condition_dsp", 0.12))):
+        return None
+    options = ["ConvNet", "LSTM", "WaveNet"] if wide and slot.role != "root" else ["Linear", "ConvNet", "LSTM",
+                                                                                   "WaveNet"]
+    arch = src.choice(options, "condition_dsp architecture")
+    return Plan(arch, frozenset({f"arch.{arch.lower()}"}))
+
+
+def _slimmable_arrays(src: Source, want: set[str], n: int) -> list[bool]:
+    """Which of a slimmable WaveNet's `n` arrays are slimmable: at least one, and never the one that shows
+    a feature a slimmable array cannot have."""
+    host = src.integer(0, n - 1, "non-slimmable array for the bottleneck") if want & NOT_IN_SLIMMABLE_ARRAY else -1
+    slim = [a != host and src.boolean(f"array {a} slimmable", 0.6) for a in range(n)]
+    if not any(slim):
+        slim[n - 1 if host != n - 1 else 0] = True
+    return slim
 
 
 def packed_variants(src: Source, plan: Plan, count: int, size: str, build_model: Build) -> list[Draft]:
