@@ -51,7 +51,7 @@ class Film:
 
 @dataclasses.dataclass
 class Array:
-    """One layer array's structure, then (after `widths`) its sizes."""
+    """One layer array's structure, then (once `generators.wavenet` draws them) its sizes."""
 
     layers: list[Layer]
     kernel_form: str  # "kernel_size" or "kernel_sizes"
