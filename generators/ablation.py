@@ -31,7 +31,7 @@ from nam_reference import nested_models
 from nam_reference.features import features
 
 from .activations import TAG_NAMES
-from .wavenet import FILM_SLOTS
+from .wavenet_arrays import FILM_SLOTS
 from .weights import to_json_numbers
 from .writers import trainer_forms
 

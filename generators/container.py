@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from . import wavenet
-from .models import Draft, Slot, build as build_model
+from .models import Build, Draft, Slot
 from .plan import LEAF_ARCHITECTURES, Plan
 from .source import Source
 
 
-def build(src: Source, plan: Plan, slot: Slot) -> Draft:
+def build(src: Source, plan: Plan, slot: Slot, build_model: Build) -> Draft:
     if plan.packed:
         count = src.integer(2, 3, "packed submodels")
-        drafts = wavenet.packed_variants(src, plan.submodels[0], count, slot.size)
+        drafts = wavenet.packed_variants(src, plan.submodels[0], count, slot.size, build_model)
         thresholds = [(i + 1) / count for i in range(count)]  # the trainer's packed export ([CONT-10])
     else:
         plans = list(plan.submodels)

@@ -13,7 +13,7 @@ import numpy as np
 import nam_reference
 from nam_reference.features import features
 
-from . import loudness, models, weights
+from . import builders, loudness, weights
 from .models import Draft, Slot
 from .plan import Plan
 from .source import Source
@@ -57,7 +57,7 @@ def generate(src: Source, plan: Plan, size: str = "small", metadata=None, *, exa
     if "env.multichannel" in plan.want:
         multichannel = "require"
     slot = Slot("root", size=size, multichannel=multichannel, exact_rf=exact_rf)
-    return from_draft(src, models.build(src, plan, slot), plan.want, metadata, exact_rf=exact_rf)
+    return from_draft(src, builders.build(src, plan, slot), plan.want, metadata, exact_rf=exact_rf)
 
 
 def from_draft(src: Source, draft: Draft, want=frozenset(), metadata=None, *, exact_rf: bool = False) -> dict:

@@ -34,7 +34,7 @@ from . import ablation, cases, documents, near_miss, realistic, strategies, writ
 from .models import Draft
 from .plan import SEQUENTIAL, WIDE_CONDITION
 from .source import RandomSource
-from .wavenet import FILM_SLOTS
+from .wavenet_arrays import FILM_SLOTS
 
 INPUT_LENGTH = 2048
 ATTEMPTS = 200
@@ -87,6 +87,34 @@ def _trainer_array(**keys) -> dict:
 
 def hand_models() -> dict[str, tuple[dict, float | None, str]]:
     """id -> (document, size, description)."""
+    m = {**_hand_single_models(), **_hand_nested_models()}
+    return {
+        "hand.sequential.linear_linear": (m["chain"], None, "Linear then Linear: y1 = 1 + 0.5 x[t] + 0.25 x[t-1], "
+                                                            "y = 2 y1[t] + y1[t-2]; the second model's past is y1's "
+                                                            "response to silence, 1.0 ([SEQ-8])"),
+        "hand.sequential.container": (m["sized"], 0.25, "Linear, container, Linear at size 0.25: the container "
+                                                         "runs its first submodel (gain 2) ([SEQ-6])"),
+        "hand.linear": (m["linear"], None, "three taps and a bias: y[t] = 0.125 + x[t] + 0.5 x[t-1] - 0.25 x[t-2]"),
+        "hand.linear_no_bias": (m["linear_no_bias"], None, "three taps, no bias: y[t] = 0.5 x[t] + x[t-1] "
+                                                           "- 0.25 x[t-2]; the blob ends with a tap"),
+        "hand.convnet": (m["convnet"], None, "two blocks of dilations 2 and 1, ReLU, a 1x1 head; the first block's "
+                                             "bias reaches the second block's past"),
+        "hand.convnet_batchnorm": (m["convnet_bn"], None, "one batch-normalised block, Tanh, a 1x1 head"),
+        "hand.lstm": (m["lstm"], None, "one LSTM unit whose zero state is steady"),
+        "hand.wavenet": (m["wavenet"], None, "one layer of one channel, kernel 2, dilation 2, Tanh, a kernel-2 head, "
+                                             "every key the trainer writes"),
+        "hand.wavenet_gated": (m["gated"], None, "one gated layer (Tanh times Sigmoid) without layer1x1, a kernel-2 "
+                                                 "head"),
+        "hand.container.below_threshold": (m["container"], 0.25, "size 0.25 selects the first submodel"),
+        "hand.container.at_threshold": (m["container"], 0.5, "size 0.5, exactly at a threshold, selects the next"),
+        "hand.container.default": (m["container"], None, "no size: the last submodel ([CONT-6])"),
+        "hand.slimmable.narrow": (m["slimmable"], 0.0, "size 0 slices every tensor to width 1 ([WN-SLIM-7])"),
+        "hand.slimmable.full": (m["slimmable"], None, "the full two-channel model"),
+    }
+
+
+def _hand_single_models() -> dict[str, dict]:
+    """Linear (with and without bias), ConvNet (without and with batchnorm), LSTM, WaveNet and gated WaveNet."""
     linear = _doc("Linear", {"receptive_field": 3, "bias": True}, [1.0, 0.5, -0.25, 0.125], "0.5.4")
     linear_no_bias = _doc("Linear", {"receptive_field": 3, "bias": False}, [0.5, 1.0, -0.25], "0.5.4")
     convnet = _doc("ConvNet", {"channels": 1, "dilations": [2, 1], "batchnorm": False, "activation": "ReLU"},
@@ -107,6 +135,12 @@ def hand_models() -> dict[str, tuple[dict, float | None, str]]:
         "layer1x1": {"active": False, "groups": 1}, "gating_mode": ["gated"], "secondary_activation": ["Sigmoid"]}],
         "head": None, "head_scale": 1.0},
         [1.0, 1.0, 0.5, 0.1, 0.2, 0.3, -0.4, -0.5, 1.0, 0.05, 1.0])
+    return {"linear": linear, "linear_no_bias": linear_no_bias, "convnet": convnet, "convnet_bn": convnet_bn,
+            "lstm": lstm, "wavenet": wavenet, "gated": gated}
+
+
+def _hand_nested_models() -> dict[str, dict]:
+    """A container of two Linears, a slimmable WaveNet, a Sequential of two Linears and one with a container."""
     sub = [_doc("Linear", {"receptive_field": 1, "bias": False}, [w], "0.5.4") for w in (2.0, -0.5)]
     for s in sub:
         del s["sample_rate"]
@@ -125,28 +159,7 @@ def hand_models() -> dict[str, tuple[dict, float | None, str]]:
     # A container between two Linears: the size reaches it through the chain ([SEQ-6]).
     sized = _doc("Sequential", {"models": [_doc("Linear", {"receptive_field": 2, "bias": True}, [1.0, -0.5, 0.25]),
                                            container, second]}, [])
-    return {
-        "hand.sequential.linear_linear": (chain, None, "Linear then Linear: y1 = 1 + 0.5 x[t] + 0.25 x[t-1], "
-                                                       "y = 2 y1[t] + y1[t-2]; the second model's past is y1's "
-                                                       "response to silence, 1.0 ([SEQ-8])"),
-        "hand.sequential.container": (sized, 0.25, "Linear, container, Linear at size 0.25: the container runs "
-                                                   "its first submodel (gain 2) ([SEQ-6])"),
-        "hand.linear": (linear, None, "three taps and a bias: y[t] = 0.125 + x[t] + 0.5 x[t-1] - 0.25 x[t-2]"),
-        "hand.linear_no_bias": (linear_no_bias, None, "three taps, no bias: y[t] = 0.5 x[t] + x[t-1] - 0.25 x[t-2]; "
-                                                      "the blob ends with a tap"),
-        "hand.convnet": (convnet, None, "two blocks of dilations 2 and 1, ReLU, a 1x1 head; the first block's bias "
-                                        "reaches the second block's past"),
-        "hand.convnet_batchnorm": (convnet_bn, None, "one batch-normalised block, Tanh, a 1x1 head"),
-        "hand.lstm": (lstm, None, "one LSTM unit whose zero state is steady"),
-        "hand.wavenet": (wavenet, None, "one layer of one channel, kernel 2, dilation 2, Tanh, a kernel-2 head, every "
-                                        "key the trainer writes"),
-        "hand.wavenet_gated": (gated, None, "one gated layer (Tanh times Sigmoid) without layer1x1, a kernel-2 head"),
-        "hand.container.below_threshold": (container, 0.25, "size 0.25 selects the first submodel"),
-        "hand.container.at_threshold": (container, 0.5, "size 0.5, exactly at a threshold, selects the next"),
-        "hand.container.default": (container, None, "no size: the last submodel ([CONT-6])"),
-        "hand.slimmable.narrow": (slimmable, 0.0, "size 0 slices every tensor to width 1 ([WN-SLIM-7])"),
-        "hand.slimmable.full": (slimmable, None, "the full two-channel model"),
-    }
+    return {"container": container, "slimmable": slimmable, "chain": chain, "sized": sized}
 
 
 # Feature cases: the id is the tag.
@@ -252,8 +265,12 @@ def realistic_documents() -> dict[str, tuple[dict, int, str]]:
 
 def build(out: Path) -> list[dict]:
     """Write every case under out/cases/ and out/MANIFEST.json; returns the manifest entries."""
-    built: dict[str, dict[str, bytes]] = {}
+    built = {**_hand_cases(), **_feature_cases(), **_realistic_cases(), **_loudness_case()}
+    return _write(out, built, _near_miss_cases())
 
+
+def _hand_cases() -> dict[str, dict[str, bytes]]:
+    built = {}
     for case_id, (doc, size, description) in hand_models().items():
         built[case_id] = cases.build_case(case_id, doc, HAND_INPUT, size=size, description=description, provenance={
             "model": "written by hand in generators/fixtures.py",
@@ -261,7 +278,12 @@ def build(out: Path) -> list[dict]:
             "cross_checks": ["the output worked out by hand in tests/test_fixtures.py",
                              "tests/naive.py (loop-based, float64)", "the float64 reference output"],
         })
+    return built
 
+
+def _feature_cases() -> dict[str, dict[str, bytes]]:
+    """One case per feature tag, and a second at another size for the tags of models that have sizes."""
+    built = {}
     for tag in sorted(registry()):
         doc, seed = feature_document(tag)
         model = nam_reference.load(doc)
@@ -282,7 +304,12 @@ def build(out: Path) -> list[dict]:
             case_id = f"{tag}.size_{size:g}".replace("0.", "0_")
             built[case_id] = cases.build_case(case_id, doc, x, size=size, provenance=provenance,
                                               description=f"the {tag} case at size {size:g}")
+    return built
 
+
+def _realistic_cases() -> dict[str, dict[str, bytes]]:
+    """The realistic shapes; a packed container also at its narrow size."""
+    built = {}
     for case_id, (doc, seed, description) in realistic_documents().items():
         x = fixture_input(1, seed=seed)
         doc = writers.trainer_forms(doc)
@@ -295,12 +322,15 @@ def build(out: Path) -> list[dict]:
             built[case_id + ".narrow"] = cases.build_case(case_id + ".narrow", doc, x, size=0.25,
                                                           provenance=provenance,
                                                           description=description + ", at size 0.25")
+    return built
 
+
+def _loudness_case() -> dict[str, dict[str, bytes]]:
     seed = _seed("metadata.loudness")
     src = RandomSource(seed)
     doc = writers.trainer_forms(documents.from_draft(src, realistic.draft(src, realistic.a1_arrays(4, "lite")),
                                                      metadata="loudness"))
-    built["metadata.loudness"] = cases.build_case(
+    return {"metadata.loudness": cases.build_case(
         "metadata.loudness", doc, fixture_input(1, seed=seed),
         description="an A1-shaped WaveNet of 4 then 2 channels whose metadata stores its loudness and gain",
         provenance={"model": f"generators.realistic.a1_arrays(4, 'lite') with weights and metadata from "
@@ -308,16 +338,22 @@ def build(out: Path) -> list[dict]:
                     "input": f"generators.fixtures.fixture_input(channels=1, seed={seed})", "seed": seed,
                     "metadata": "loudness and gain measured per [LOUD-2] and [LOUD-3] on the standard stimulus",
                     "cross_checks": ["the float64 reference output", "loudness and gain recomputed in float64",
-                                     "the trainer's own loudness and gain"]})
+                                     "the trainer's own loudness and gain"]})}
 
-    near: dict[str, dict[str, bytes]] = {}
+
+def _near_miss_cases() -> dict[str, dict[str, bytes]]:
+    near = {}
     for case_id, (doc, seed, description) in near_miss.near_miss_documents(_seed).items():
         near[case_id] = cases.build_case(case_id, doc, fixture_input(1, seed=seed), description=description, provenance={
             "model": f"generators.near_miss with weights from RandomSource({seed}), in the trainer's export forms "
                      "(generators.writers)",
             "input": f"generators.fixtures.fixture_input(channels=1, seed={seed})", "seed": seed,
             "cross_checks": ["the float64 reference output", "the trainer, for files it can import"]})
+    return near
 
+
+def _write(out: Path, built: dict[str, dict[str, bytes]], near: dict[str, dict[str, bytes]]) -> list[dict]:
+    """Write the case folders (removing stale ones) and the manifest, which lists the near misses apart."""
     target = out / "cases"
     if target.is_dir():
         for stale in target.iterdir():

@@ -8,6 +8,7 @@ check ([W-3]) is a real test of both.
 from __future__ import annotations
 
 import dataclasses
+from typing import Callable
 
 from . import activations
 from .plan import Plan
@@ -58,6 +59,10 @@ class Slot:
     size: str = "small"
     multichannel: str = "allow"  # root only: "require", "allow" or "forbid"
     exact_rf: bool = False  # draw only models whose receptive field is the longest chain ([WN-RF-4])
+
+
+# `builders.build`, as handed to the builders of models that hold other models.
+Build = Callable[[Source, Plan, Slot], Draft]
 
 
 def root_widths(src: Source, slot: Slot, min_in: int = 1, same: bool = False) -> tuple[int, int | None]:
@@ -161,11 +166,3 @@ def lstm(src: Source, plan: Plan, slot: Slot) -> Draft:
                     Tensor(f"layer{l}.h0", (hidden,), "state"), Tensor(f"layer{l}.c0", (hidden,), "state")]
     tensors += [Tensor("head.w", (out_ch, hidden), fan_in=hidden, gain=1.5), Tensor("head.b", (out_ch,), "bias")]
     return Draft("LSTM", config, tensors, in_ch, out_ch, None, False)
-
-
-def build(src: Source, plan: Plan, slot: Slot) -> Draft:
-    from . import container, sequential, wavenet
-
-    builder = {"Linear": linear, "ConvNet": convnet, "LSTM": lstm, "WaveNet": wavenet.build,
-               "SlimmableContainer": container.build, "Sequential": sequential.build}[plan.architecture]
-    return builder(src, plan, slot)

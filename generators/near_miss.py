@@ -12,11 +12,11 @@ the change is the rate).
 
 from __future__ import annotations
 
-from . import documents, realistic, writers
+from . import documents, realistic, wavenet_arrays, writers
 from .activations import ActivationChoice
 from .models import Draft
 from .source import RandomSource
-from .wavenet import FILM_SLOTS, Film, _chain, _draft, _head_scale
+from .wavenet_arrays import FILM_SLOTS, Film
 from .weights import Tensor
 
 COMMON = ("condition_dsp", "film.conv_pre", "activation", "gating", "kernel", "head", "sample_rate")
@@ -80,9 +80,9 @@ def _change(arrays, change: str, a2: bool) -> None:
 def _document(seed: int, arrays, change: str, a2: bool, head_scale: float | None = None) -> dict:
     src = RandomSource(seed)
     _change(arrays, change, a2)
-    _chain(src, arrays, 1, 1, 1, None)
-    scale = _head_scale(src) if head_scale is None else head_scale
-    draft = _draft(src, arrays, None, _condition() if change == "condition_dsp" else None, 1, 1, scale, False)
+    wavenet_arrays.chain(src, arrays, 1, 1, 1, None)
+    scale = wavenet_arrays.draw_head_scale(src) if head_scale is None else head_scale
+    draft = wavenet_arrays.draft(src, arrays, None, _condition() if change == "condition_dsp" else None, 1, 1, scale, False)
     doc = documents.from_draft(src, draft, metadata=False)
     doc["sample_rate"] = 44100 if change == "sample_rate" else 48000
     return writers.trainer_forms(doc)
@@ -94,8 +94,8 @@ def _packed(seed: int, change: str) -> dict:
     head_scale = 0.01
     narrow = realistic.draft(src, [realistic.a2_array(3)], head_scale)
     arrays = [realistic.a2_array(8)]
-    _chain(src, arrays, 1, 1, 1, None)
-    wide = _draft(src, arrays, None, _condition() if change == "condition_dsp" else None, 1, 1, head_scale, False)
+    wavenet_arrays.chain(src, arrays, 1, 1, 1, None)
+    wide = wavenet_arrays.draft(src, arrays, None, _condition() if change == "condition_dsp" else None, 1, 1, head_scale, False)
     container = Draft("SlimmableContainer", {"submodels": [{"max_value": 0.5, "model": narrow},
                                                            {"max_value": 1.0, "model": wide}]},
                       [], 1, 1, None, False, (0, 7, 0))

@@ -8,11 +8,12 @@ explicitly, a kernel-16 head; packed as a container of a narrow and a wide model
 
 from __future__ import annotations
 
+from . import wavenet_arrays
 from .activations import ActivationChoice
 from .models import Draft, Slot
 from .plan import Plan
 from .source import Source
-from .wavenet import FILM_SLOTS, Array, Layer, _chain, _draft, _head_scale
+from .wavenet_arrays import FILM_SLOTS, Array, Layer
 
 A1_TAGS = frozenset({"arch.wavenet", "wavenet.multi_array", "wavenet.kernel_size", "wavenet.legacy_head", "act.tanh"})
 A2_TAGS = frozenset({"arch.wavenet", "wavenet.kernel_sizes", "wavenet.head_object", "wavenet.head_kernel",
@@ -28,8 +29,9 @@ A2_KERNELS = [6] * 14 + [15, 15] + [6] * 7
 
 def draft(src: Source, arrays: list[Array], head_scale: float | None = None) -> Draft:
     """A one-input, one-output WaveNet of these arrays (the head scale is drawn unless given)."""
-    _chain(src, arrays, 1, 1, 1, None)
-    return _draft(src, arrays, None, None, 1, 1, _head_scale(src) if head_scale is None else head_scale, False)
+    wavenet_arrays.chain(src, arrays, 1, 1, 1, None)
+    scale = wavenet_arrays.draw_head_scale(src) if head_scale is None else head_scale
+    return wavenet_arrays.draft(src, arrays, None, None, 1, 1, scale, False)
 
 
 def wavenet(src: Source, plan: Plan, slot: Slot) -> Draft:
@@ -52,7 +54,7 @@ def packed(src: Source, plan: Plan, count: int) -> list[Draft]:
     want = set(plan.want) - {"arch.wavenet"}
     if want - A2_TAGS:
         raise ValueError(f"a realistic packed container cannot show {sorted(want - A2_TAGS)}")
-    head_scale = _head_scale(src)
+    head_scale = wavenet_arrays.draw_head_scale(src)
     return [draft(src, [a2_array(c)], head_scale) for c in ((3, 8) if count == 2 else (3, 5, 8))]
 
 

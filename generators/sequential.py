@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from .models import Draft, Slot, build as build_model
+from .models import Build, Draft, Slot
 from .plan import LEAF_ARCHITECTURES, Plan
 from .source import Source
 
 
-def build(src: Source, plan: Plan, slot: Slot) -> Draft:
+def build(src: Source, plan: Plan, slot: Slot, build_model: Build) -> Draft:
     plans = list(plan.submodels)
     extra = src.integer(1 if len(plans) < 2 else 0, 2, "extra models")  # a chain of at least two
     for i in range(extra):

@@ -4,8 +4,8 @@ A WaveNet is drawn in three passes. First each layer array's *structure*: layers
 which 1x1s and FiLMs are active, group counts and key forms. Then its *widths*: C, B and H1 are
 multiples of the least common multiple that every group count needs ([WN-ARR-16]), so divisibility
 holds by construction. Last the chaining ([WN-ARR-18] to [WN-ARR-20]) fixes input and head sizes, and
-the blob layout is listed from [WN-W-1]. A packed container ([CONT-10]) reuses one structure with
-several widths.
+the blob layout is listed from [WN-W-1] (both in `generators.wavenet_arrays`). A packed container
+([CONT-10]) reuses one structure with several widths.
 """
 
 from __future__ import annotations
@@ -13,15 +13,13 @@ from __future__ import annotations
 import dataclasses
 import math
 
-from . import activations
+from . import activations, realistic, wavenet_arrays
 from .activations import ActivationChoice
-from .models import Draft, Slot, build as build_model, root_widths
+from .models import Build, Draft, Slot, root_widths
 from .plan import NOT_IN_SLIMMABLE, Plan
 from .source import Source
-from .weights import Tensor
+from .wavenet_arrays import FILM_SLOTS, Array, Film, Layer
 
-FILM_SLOTS = ("conv_pre", "conv_post", "input_mixin_pre", "input_mixin_post", "activation_pre", "activation_post",
-              "layer1x1_post", "head1x1_post")
 ARRAY_TAGS = frozenset({
     "wavenet.legacy_head", "wavenet.head_object", "wavenet.head_kernel", "wavenet.head_dilation",
     "wavenet.kernel_size", "wavenet.kernel_sizes", "wavenet.per_layer_activation", "wavenet.gated_legacy",
@@ -38,93 +36,6 @@ CONFLICTS = (
     ({"wavenet.layer1x1_inactive"}, {"wavenet.bottleneck", "wavenet.layer1x1_groups", "wavenet.film.layer1x1_post"}),
 )
 NOT_IN_SLIMMABLE_ARRAY = frozenset({"wavenet.bottleneck"})
-VERSION_0_6 = (0, 6, 0)
-VERSION_0_7 = (0, 7, 0)
-
-
-@dataclasses.dataclass
-class Layer:
-    dilation: int
-    kernel: int
-    activation: ActivationChoice
-    gating: str  # "none", "gated" or "blended"
-    secondary: ActivationChoice | None  # None: Sigmoid by default ([WN-ARR-7])
-
-    @property
-    def gate_factor(self) -> int:
-        return 1 if self.gating == "none" else 2
-
-
-@dataclasses.dataclass
-class Film:
-    shift: bool
-    groups: int
-    write_active: bool  # False: the object omits `active`, which means active ([WN-ARR-12])
-    write_shift: bool
-    write_groups: bool
-
-    @property
-    def multiplier(self) -> int:
-        return 2 if self.shift else 1
-
-
-@dataclasses.dataclass
-class Array:
-    """One layer array's structure, then (after `widths`) its sizes."""
-
-    layers: list[Layer]
-    kernel_form: str  # "kernel_size" or "kernel_sizes"
-    activation_form: str  # "single" or "list"
-    gating_form: str  # "absent", "gated_false", "legacy", "single" or "list"
-    secondary_form: str  # "absent", "single" or "list"
-    legacy_decoy: ActivationChoice | None  # a secondary_activation that `gated: true` makes unused
-    layer1x1: bool
-    layer1x1_key: bool
-    g1: int
-    head1x1: bool
-    head1x1_key: bool
-    gh: int
-    gi: int
-    gi_key: bool
-    gm: int
-    gm_key: bool
-    films: dict  # slot -> Film, active ones
-    inactive_films: dict  # slot -> the JSON written for an inactive FiLM
-    bottleneck_mode: bool  # B != C
-    bottleneck_key: bool
-    head_form: str  # "legacy" or "object"
-    head_kernel: int
-    head_dilation: int
-    head_dilation_key: bool
-    head_bias: bool
-    slimmable: bool
-    slim_form: str  # "null", "absent", "default" (no kwargs) or "explicit"
-    C: int = 0
-    B: int = 0
-    H1: int = 0
-    I: int = 0
-    S: int = 0
-    Hs: int = 0
-    allowed: list[int] = dataclasses.field(default_factory=list)
-
-    @property
-    def gate_factors(self) -> set[int]:
-        return {l.gate_factor for l in self.layers}
-
-    @property
-    def head_path_width(self) -> int:
-        return self.H1 if self.head1x1 else self.B  # Dh
-
-    def film_width(self, slot: str, layer: Layer) -> int:
-        """D_f of [WN-FILM-2]."""
-        z = layer.gate_factor * self.B
-        return {"conv_pre": self.C, "conv_post": z, "input_mixin_pre": self.S, "input_mixin_post": z,
-                "activation_pre": z, "activation_post": self.B, "layer1x1_post": self.C,
-                "head1x1_post": self.H1}[slot]
-
-    def receptive_field(self) -> int:
-        """rf_a of [WN-RF-1]."""
-        return sum(l.dilation * (l.kernel - 1) for l in self.layers) + self.head_dilation * (self.head_kernel - 1)
 
 
 def _lcm(*values: int) -> int:
@@ -165,27 +76,18 @@ def _min_arrays(want: set[str]) -> int:
     return 1
 
 
-def build(src: Source, plan: Plan, slot: Slot) -> Draft:
-    """A WaveNet for `plan` in `slot`."""
+def build(src: Source, plan: Plan, slot: Slot, build_model: Build) -> Draft:
+    """A WaveNet for `plan` in `slot`; `build_model` drafts its condition_dsp."""
     if slot.size == "realistic":
-        from .realistic import wavenet as realistic_wavenet
-
-        return realistic_wavenet(src, plan, slot)
+        return realistic.wavenet(src, plan, slot)
     want = set(plan.want)
     slimmable_model = "wavenet.slimmable" in want or (
         slot.role == "root" and not want & (NOT_IN_SLIMMABLE | {"wavenet.post_head"})
         and src.boolean("slimmable WaveNet", 0.08))
 
-    # The condition: a forced or drawn condition_dsp, or the model input itself ([WN-FWD-5]).
-    cond_plan = plan.condition
+    # The condition: a condition_dsp's output, or the model input itself ([WN-FWD-5]).
+    cond_plan = _condition_plan(src, plan, slot)
     wide = plan.wide_condition
-    if cond_plan is None and ("wavenet.condition_dsp" in want or (wide and slot.role != "root")
-                              or (slot.role != "condition" and not slot.exact_rf
-                                  and src.boolean("condition_dsp", 0.12))):
-        options = ["ConvNet", "LSTM", "WaveNet"] if wide and slot.role != "root" else ["Linear", "ConvNet", "LSTM",
-                                                                                       "WaveNet"]
-        arch = src.choice(options, "condition_dsp architecture")
-        cond_plan = Plan(arch, frozenset({f"arch.{arch.lower()}"}))
     wide_input = (cond_plan is not None and cond_plan.wide_condition) or (
         wide and (cond_plan is None or cond_plan.architecture == "Linear"))
     if wide_input:
@@ -204,12 +106,7 @@ def build(src: Source, plan: Plan, slot: Slot) -> Draft:
 
     # Layer arrays: how many, which are slimmable, and which array shows each wanted tag.
     n = src.integer(_min_arrays(want), max(_min_arrays(want), 3), "layer arrays")
-    slim = [False] * n
-    if slimmable_model:
-        host = src.integer(0, n - 1, "non-slimmable array for the bottleneck") if want & NOT_IN_SLIMMABLE_ARRAY else -1
-        slim = [a != host and src.boolean(f"array {a} slimmable", 0.6) for a in range(n)]
-        if not any(slim):
-            slim[n - 1 if host != n - 1 else 0] = True
+    slim = _slimmable_arrays(src, want, n) if slimmable_model else [False] * n
     assigned = _assign(src, want, slim)
 
     post_head = "wavenet.post_head" in want or (not slimmable_model and src.boolean("post-stack head", 0.12))
@@ -218,19 +115,43 @@ def build(src: Source, plan: Plan, slot: Slot) -> Draft:
     for a, arr in enumerate(arrays):
         _widths(src, arr, 1, label=f"array {a}")
     head = _post_head(src, arrays[-1], out_ch) if post_head else None
-    _chain(src, arrays, in_ch, S, out_ch, head)
-    head_scale = _head_scale(src)
+    wavenet_arrays.chain(src, arrays, in_ch, S, out_ch, head)
+    head_scale = wavenet_arrays.draw_head_scale(src)
     mismatch = "wavenet.head_scale_mismatch" in want or src.boolean("config.head_scale differs", 0.05)
-    return _draft(src, arrays, head, condition, in_ch, S, head_scale, mismatch)
+    return wavenet_arrays.draft(src, arrays, head, condition, in_ch, S, head_scale, mismatch)
 
 
-def packed_variants(src: Source, plan: Plan, count: int, size: str) -> list[Draft]:
+
+def _condition_plan(src: Source, plan: Plan, slot: Slot) -> Plan | None:
+    """The condition_dsp: the plan's, one the tags force, or one drawn; None: the condition is the model
+    input itself ([WN-FWD-5])."""
+    if plan.condition is not None:
+        return plan.condition
+    wide = plan.wide_condition
+    if not ("wavenet.condition_dsp" in plan.want or (wide and slot.role != "root")
+            or (slot.role != "condition" and not slot.exact_rf and src.boolean("condition_dsp", 0.12))):
+        return None
+    options = ["ConvNet", "LSTM", "WaveNet"] if wide and slot.role != "root" else ["Linear", "ConvNet", "LSTM",
+                                                                                   "WaveNet"]
+    arch = src.choice(options, "condition_dsp architecture")
+    return Plan(arch, frozenset({f"arch.{arch.lower()}"}))
+
+
+def _slimmable_arrays(src: Source, want: set[str], n: int) -> list[bool]:
+    """Which of a slimmable WaveNet's `n` arrays are slimmable: at least one, and never the one that shows
+    a feature a slimmable array cannot have."""
+    host = src.integer(0, n - 1, "non-slimmable array for the bottleneck") if want & NOT_IN_SLIMMABLE_ARRAY else -1
+    slim = [a != host and src.boolean(f"array {a} slimmable", 0.6) for a in range(n)]
+    if not any(slim):
+        slim[n - 1 if host != n - 1 else 0] = True
+    return slim
+
+
+def packed_variants(src: Source, plan: Plan, count: int, size: str, build_model: Build) -> list[Draft]:
     """`count` WaveNets sharing one structure, kernel sizes, dilations and head scale, with strictly
     increasing channels: the submodels of a packed-training container ([CONT-10])."""
     if size == "realistic":
-        from .realistic import packed as realistic_packed
-
-        return realistic_packed(src, plan, count)
+        return realistic.packed(src, plan, count)
     want = set(plan.want)
     condition = None
     cond_plan = plan.condition
@@ -247,70 +168,112 @@ def packed_variants(src: Source, plan: Plan, count: int, size: str) -> list[Draf
     post_head = "wavenet.post_head" in want
     structures = [_structure(src, assigned[a], a, S, False, False) for a in range(n)]
     per_array = [_widths(src, arr, count, label=f"array {a}") for a, arr in enumerate(structures)]
-    head_scale = _head_scale(src)
+    head_scale = wavenet_arrays.draw_head_scale(src)
     head_template = _post_head(src, structures[-1], 1) if post_head else None
     drafts = []
     for i in range(count):
         arrays = [dataclasses.replace(arr, C=widths[i][0], B=widths[i][1], H1=widths[i][2], layers=list(arr.layers))
                   for arr, widths in zip(structures, per_array)]
         head = dict(head_template) if head_template else None
-        _chain(src, arrays, 1, S, 1, head)
-        drafts.append(_draft(src, arrays, head, condition, 1, S, head_scale, "wavenet.head_scale_mismatch" in want))
+        wavenet_arrays.chain(src, arrays, 1, S, 1, head)
+        mismatch = "wavenet.head_scale_mismatch" in want
+        drafts.append(wavenet_arrays.draft(src, arrays, head, condition, 1, S, head_scale, mismatch))
     return drafts
 
 
 def _structure(src: Source, tags: set[str], a: int, S: int, slim: bool, slimmable_model: bool,
                head_kernel_ok: bool = True) -> Array:
-    """Everything about array `a` except its widths."""
+    """Everything about array `a` except its widths. The order of the steps is the order of the draws."""
     p = f"array {a}"
     free = not slimmable_model  # features a slimmable WaveNet forbids are never drawn freely in one
     act_tags = sorted(tags & set(activations.TAG_NAMES))
     acts = [activations.for_tag(t, src, f"{p} activation for {t}", per_channel_ok=free) for t in act_tags]
     per_layer = "wavenet.per_layer_activation" in tags
+    required, gating_form = _gating_form(src, p, tags)
+    lo = max(1, len(acts) + (1 if per_layer and len(acts) < 2 else 0), 2 if per_layer else 1,
+             len(required) if gating_form == "list" else 1)
+    count = src.integer(lo, max(lo, 3), f"{p} layers")
+    modes = _gating_modes(src, p, gating_form, required, count)
+    activation_form, layer_acts = _primary_activations(src, p, acts, per_layer, count, free)
+    secondary_form, secondaries, legacy_decoy = _secondary_activations(src, p, tags, gating_form, modes, free)
+    kernel_form, kernels = _kernels(src, p, tags, count)
+    dilations = [src.choice([1, 2, 3, 4, 8], f"{p} layer {l} dilation") for l in range(count)]
+    layers = [Layer(d, k, act, m, sec) for d, k, act, m, sec in zip(dilations, kernels, layer_acts, modes, secondaries)]
+    layer1x1, g1, head1x1, gh = _one_by_ones(src, p, tags, free)
+    divisors = [g for g in range(2, S + 1) if S % g == 0]  # the group counts the condition allows
+    gi, gm = _input_groups(src, p, tags, divisors, free)
+    films = _active_films(src, p, tags, layer1x1, head1x1, divisors, free)
+    inactive_films = _inactive_films(src, p, films)
+    head_form, head_kernel, head_dilation, head_dilation_key = _head_rechannel(src, p, tags, free and head_kernel_ok)
+    bottleneck_mode = "wavenet.bottleneck" in tags or (layer1x1 and free and not slim
+                                                       and src.boolean(f"{p} bottleneck != channels", 0.15))
+    return Array(
+        layers=layers, kernel_form=kernel_form, activation_form=activation_form, gating_form=gating_form,
+        secondary_form=secondary_form, legacy_decoy=legacy_decoy, layer1x1=layer1x1,
+        layer1x1_key=(not layer1x1) or g1 != 1 or src.boolean(f"{p} explicit layer1x1", 0.3), g1=g1,
+        head1x1=head1x1, head1x1_key=head1x1 or src.boolean(f"{p} explicit inactive head1x1", 0.3), gh=gh,
+        gi=gi, gi_key=gi != 1 or src.boolean(f"{p} explicit groups_input", 0.3),
+        gm=gm, gm_key=gm != 1 or src.boolean(f"{p} explicit groups_input_mixin", 0.3),
+        films=films, inactive_films=inactive_films, bottleneck_mode=bottleneck_mode,
+        bottleneck_key=bottleneck_mode or src.boolean(f"{p} explicit bottleneck", 0.3),
+        head_form=head_form, head_kernel=head_kernel, head_dilation=head_dilation,
+        head_dilation_key=head_dilation_key, head_bias=src.boolean(f"{p} head bias"), slimmable=slim,
+        slim_form=src.choice(["default", "explicit", "explicit"], f"{p} allowed_channels form") if slim else
+        src.choice(["absent", "absent", "null"], f"{p} slimmable key"), S=S)
 
-    # Gating ([WN-ARR-5] to [WN-ARR-7]).
+
+def _gating_form(src: Source, p: str, tags: set[str]) -> tuple[set[str], str]:
+    """The gating modes the tags require, and the key form that writes the modes ([WN-ARR-5] to [WN-ARR-7])."""
     required = {m for m in ("gated", "blended") if f"wavenet.gating.{m}" in tags}
     if "wavenet.secondary_activation" in tags and not required:
         required = {src.choice(["gated", "blended"], f"{p} mode for the secondary activation")}
     if "wavenet.gated_legacy" in tags:
-        gating_form = "legacy"
-    elif required:
-        gating_form = "list" if len(required) > 1 else src.choice(["single", "list"], f"{p} gating form")
-    else:
-        gating_form = src.choice(["absent", "absent", "gated_false", "legacy", "single", "list"], f"{p} gating form")
-        if gating_form == "legacy" and not src.boolean(f"{p} keep legacy gated", 0.5):
-            gating_form = "absent"
+        return required, "legacy"
+    if required:
+        return required, "list" if len(required) > 1 else src.choice(["single", "list"], f"{p} gating form")
+    gating_form = src.choice(["absent", "absent", "gated_false", "legacy", "single", "list"], f"{p} gating form")
+    if gating_form == "legacy" and not src.boolean(f"{p} keep legacy gated", 0.5):
+        gating_form = "absent"
+    return required, gating_form
 
-    lo = max(1, len(acts) + (1 if per_layer and len(acts) < 2 else 0), 2 if per_layer else 1,
-             len(required) if gating_form == "list" else 1)
-    count = src.integer(lo, max(lo, 3), f"{p} layers")
+
+def _gating_modes(src: Source, p: str, gating_form: str, required: set[str], count: int) -> list[str]:
+    """Each layer's gating mode: "none", "gated" or "blended", every required mode among them."""
     if gating_form == "legacy":
-        modes = ["gated"] * count
-    elif gating_form in ("absent", "gated_false"):
-        modes = ["none"] * count
-    elif gating_form == "single":
-        modes = [next(iter(required))] * count if required else [src.choice(["none", "gated", "blended"],
-                                                                             f"{p} gating mode")] * count
-    else:
-        modes = [src.choice(["none", "gated", "blended"], f"{p} layer {l} gating") for l in range(count)]
-        for l, mode in enumerate(sorted(required)):
-            modes[l] = mode
+        return ["gated"] * count
+    if gating_form in ("absent", "gated_false"):
+        return ["none"] * count
+    if gating_form == "single":
+        return [next(iter(required))] * count if required else [src.choice(["none", "gated", "blended"],
+                                                                            f"{p} gating mode")] * count
+    modes = [src.choice(["none", "gated", "blended"], f"{p} layer {l} gating") for l in range(count)]
+    for l, mode in enumerate(sorted(required)):
+        modes[l] = mode
+    return modes
 
-    # Primary activations ([WN-ARR-4]): one spec for every layer, or a list of L specs.
+
+def _primary_activations(src: Source, p: str, acts: list[ActivationChoice], per_layer: bool, count: int,
+                         free: bool) -> tuple[str, list[ActivationChoice]]:
+    """The activation key's form and each layer's activation ([WN-ARR-4]): one spec for every layer, or a
+    list of L specs (different ones when the tags ask for per-layer activations)."""
     if per_layer or len(acts) > 1 or (not acts and src.boolean(f"{p} different activations per layer", 0.25)):
-        activation_form = "list"
         layer_acts = list(acts)
         while len(layer_acts) < count:
             layer_acts.append(activations.draw(src, f"{p} layer {len(layer_acts)} activation", per_channel_ok=free))
         if per_layer and len({(x.name, x.params, x.per_channel) for x in layer_acts}) < 2:
             other = [nm for nm in activations.NAMES if nm not in (layer_acts[0].name, "PReLU")]
             layer_acts[-1] = activations.draw(src, f"{p} distinct activation", name=src.choice(other, f"{p} other"))
-    else:
-        one = acts[0] if acts else activations.draw(src, f"{p} activation", per_channel_ok=free)
-        activation_form = "list" if src.boolean(f"{p} repeated activation list", 0.2) else "single"
-        layer_acts = [one] * count
+        return "list", layer_acts
+    one = acts[0] if acts else activations.draw(src, f"{p} activation", per_channel_ok=free)
+    activation_form = "list" if src.boolean(f"{p} repeated activation list", 0.2) else "single"
+    return activation_form, [one] * count
 
-    # Secondary activations.
+
+def _secondary_activations(src: Source, p: str, tags: set[str], gating_form: str, modes: list[str],
+                           free: bool) -> tuple[str, list[ActivationChoice | None], ActivationChoice | None]:
+    """The secondary_activation key's form, each layer's secondary activation, and the unused one that
+    `gated: true` may sit beside ([WN-ARR-7])."""
+    count = len(modes)
     gated_any = any(m != "none" for m in modes)
     secondaries: list[ActivationChoice | None] = [None] * count
     legacy_decoy = None
@@ -338,17 +301,20 @@ def _structure(src: Source, tags: set[str], a: int, S: int, slim: bool, slimmabl
             secondaries = [forced] * count
         else:
             secondaries[gated_layer] = forced
+    return secondary_form, secondaries, legacy_decoy
 
+
+def _kernels(src: Source, p: str, tags: set[str], count: int) -> tuple[str, list[int]]:
+    """The kernel key's form (one kernel_size or a list of kernel_sizes) and each layer's kernel size."""
     kernel_form = ("kernel_sizes" if "wavenet.kernel_sizes" in tags else "kernel_size" if "wavenet.kernel_size" in tags
                    else src.choice(["kernel_size", "kernel_sizes"], f"{p} kernel key"))
     if kernel_form == "kernel_size":
-        kernels = [src.integer(1, 4, f"{p} kernel_size")] * count
-    else:
-        kernels = [src.integer(1, 4, f"{p} layer {l} kernel") for l in range(count)]
-    dilations = [src.choice([1, 2, 3, 4, 8], f"{p} layer {l} dilation") for l in range(count)]
-    layers = [Layer(d, k, act, m, sec) for d, k, act, m, sec in zip(dilations, kernels, layer_acts, modes, secondaries)]
+        return kernel_form, [src.integer(1, 4, f"{p} kernel_size")] * count
+    return kernel_form, [src.integer(1, 4, f"{p} layer {l} kernel") for l in range(count)]
 
-    # 1x1 convolutions ([WN-ARR-9], [WN-ARR-10]).
+
+def _one_by_ones(src: Source, p: str, tags: set[str], free: bool) -> tuple[bool, int, bool, int]:
+    """Whether layer1x1 and head1x1 are active, and their group counts ([WN-ARR-9], [WN-ARR-10])."""
     needs_l1 = tags & {"wavenet.bottleneck", "wavenet.layer1x1_groups", "wavenet.film.layer1x1_post"}
     layer1x1 = bool(needs_l1) or ("wavenet.layer1x1_inactive" not in tags and not src.boolean(f"{p} layer1x1 off", 0.2))
     g1 = src.choice([2, 3], f"{p} layer1x1 groups") if "wavenet.layer1x1_groups" in tags else (
@@ -357,19 +323,24 @@ def _structure(src: Source, tags: set[str], a: int, S: int, slim: bool, slimmabl
     head1x1 = bool(needs_h1) or (free and src.boolean(f"{p} head1x1", 0.15))
     gh = src.choice([2, 3], f"{p} head1x1 groups") if "wavenet.head1x1_groups" in tags else (
         src.choice([1, 1, 2], f"{p} head1x1 groups") if head1x1 else 1)
+    return layer1x1, g1, head1x1, gh
 
-    # Group counts of the dilated convolution and the input mixin ([WN-ARR-11]).
+
+def _input_groups(src: Source, p: str, tags: set[str], divisors: list[int], free: bool) -> tuple[int, int]:
+    """The group counts of the dilated convolution and of the input mixin ([WN-ARR-11])."""
     gi = src.choice([2, 3, 4], f"{p} groups_input") if "wavenet.groups_input" in tags else (
         src.choice([1, 1, 1, 2], f"{p} groups_input") if free else 1)
-    divisors = [g for g in range(2, S + 1) if S % g == 0]
     if "wavenet.groups_input_mixin" in tags:
         if not divisors:
             raise ValueError("groups_input_mixin > 1 needs a condition at least 2 wide")
-        gm = src.choice(divisors, f"{p} groups_input_mixin")
-    else:
-        gm = src.choice([1] * 3 + divisors, f"{p} groups_input_mixin") if free and divisors else 1
+        return gi, src.choice(divisors, f"{p} groups_input_mixin")
+    return gi, src.choice([1] * 3 + divisors, f"{p} groups_input_mixin") if free and divisors else 1
 
-    # FiLM ([WN-ARR-12], [WN-ARR-17]).
+
+def _active_films(src: Source, p: str, tags: set[str], layer1x1: bool, head1x1: bool, divisors: list[int],
+                  free: bool) -> dict[str, Film]:
+    """The active FiLMs by slot: those the tags ask for, and a few more when drawn freely ([WN-ARR-12],
+    [WN-ARR-17]). A FiLM on a 1x1's output needs that 1x1 active."""
     allowed_slots = [s for s in FILM_SLOTS if (s != "layer1x1_post" or layer1x1) and (s != "head1x1_post" or head1x1)]
     slots = [s for s in FILM_SLOTS if f"wavenet.film.{s}" in tags]
     if tags & {"wavenet.film.no_shift", "wavenet.film.groups", "wavenet.film.implicit_active"} and not slots:
@@ -388,6 +359,11 @@ def _structure(src: Source, tags: set[str], a: int, S: int, slim: bool, slimmabl
         implicit = ("wavenet.film.implicit_active" in tags and i == 0) or src.boolean(f"{p} FiLM {s} no active", 0.2)
         films[s] = Film(shift, groups, not implicit, not shift or src.boolean(f"{p} FiLM {s} shift key", 0.7),
                         groups != 1 or src.boolean(f"{p} FiLM {s} groups key", 0.7))
+    return films
+
+
+def _inactive_films(src: Source, p: str, films: dict[str, Film]) -> dict:
+    """How each inactive FiLM slot is written: absent (not listed), `false`, or an object with active false."""
     inactive_films = {}
     for s in FILM_SLOTS:
         if s not in films:
@@ -396,8 +372,12 @@ def _structure(src: Source, tags: set[str], a: int, S: int, slim: bool, slimmabl
                 inactive_films[s] = False
             elif form == "object":
                 inactive_films[s] = {"active": False, "shift": True, "groups": 1}
+    return inactive_films
 
-    # Head rechannel ([WN-ARR-13]).
+
+def _head_rechannel(src: Source, p: str, tags: set[str], kernel_free: bool) -> tuple[str, int, int, bool]:
+    """The head rechannel's key form, kernel size and dilation, and whether head_dilation is written
+    ([WN-ARR-13]). `kernel_free`: a kernel over 1 may be drawn without a tag asking for it."""
     wants_object = tags & {"wavenet.head_object", "wavenet.head_kernel", "wavenet.head_dilation"}
     head_form = "object" if wants_object else "legacy" if "wavenet.legacy_head" in tags else src.choice(
         ["legacy", "object"], f"{p} head form")
@@ -406,27 +386,12 @@ def _structure(src: Source, tags: set[str], a: int, S: int, slim: bool, slimmabl
     if head_form == "object":
         if "wavenet.head_kernel" in tags:
             head_kernel = src.integer(2, 3, f"{p} head kernel")
-        elif free and head_kernel_ok and src.boolean(f"{p} head kernel > 1", 0.2):
+        elif kernel_free and src.boolean(f"{p} head kernel > 1", 0.2):
             head_kernel = src.integer(2, 3, f"{p} head kernel")
         if "wavenet.head_dilation" in tags or src.boolean(f"{p} head dilation > 1", 0.1):
             head_dilation = src.integer(2, 3, f"{p} head_dilation")
         head_dilation_key = head_dilation > 1 or src.boolean(f"{p} explicit head_dilation", 0.2)
-
-    bottleneck_mode = "wavenet.bottleneck" in tags or (layer1x1 and free and not slim
-                                                       and src.boolean(f"{p} bottleneck != channels", 0.15))
-    return Array(
-        layers=layers, kernel_form=kernel_form, activation_form=activation_form, gating_form=gating_form,
-        secondary_form=secondary_form, legacy_decoy=legacy_decoy, layer1x1=layer1x1,
-        layer1x1_key=(not layer1x1) or g1 != 1 or src.boolean(f"{p} explicit layer1x1", 0.3), g1=g1,
-        head1x1=head1x1, head1x1_key=head1x1 or src.boolean(f"{p} explicit inactive head1x1", 0.3), gh=gh,
-        gi=gi, gi_key=gi != 1 or src.boolean(f"{p} explicit groups_input", 0.3),
-        gm=gm, gm_key=gm != 1 or src.boolean(f"{p} explicit groups_input_mixin", 0.3),
-        films=films, inactive_films=inactive_films, bottleneck_mode=bottleneck_mode,
-        bottleneck_key=bottleneck_mode or src.boolean(f"{p} explicit bottleneck", 0.3),
-        head_form=head_form, head_kernel=head_kernel, head_dilation=head_dilation,
-        head_dilation_key=head_dilation_key, head_bias=src.boolean(f"{p} head bias"), slimmable=slim,
-        slim_form=src.choice(["default", "explicit", "explicit"], f"{p} allowed_channels form") if slim else
-        src.choice(["absent", "absent", "null"], f"{p} slimmable key"), S=S)
+    return head_form, head_kernel, head_dilation, head_dilation_key
 
 
 def _secondary(src: Source, label: str, tags: set[str], per_channel_ok: bool) -> ActivationChoice | None:
@@ -481,7 +446,7 @@ def _widths(src: Source, arr: Array, variants: int, label: str) -> list[tuple[in
 
 
 def _post_head(src: Source, last: Array, out_ch: int | None) -> dict:
-    """[WN-HEAD-1] to [WN-HEAD-3]; widths are fixed by `_chain`."""
+    """[WN-HEAD-1] to [WN-HEAD-3]; widths are fixed by `wavenet_arrays.chain`."""
     kernels = [src.integer(1, 3, f"post head kernel {i}") for i in range(src.integer(1, 2, "post head convolutions"))]
     return {"kernel_sizes": kernels,
             "activation": activations.draw(src, "post head activation", per_channel_ok=True),
@@ -490,199 +455,3 @@ def _post_head(src: Source, last: Array, out_ch: int | None) -> dict:
             "in_channels_key": src.boolean("post head in_channels key", 0.3)}
 
 
-def _chain(src: Source, arrays: list[Array], in_ch: int, S: int, out_ch: int | None, head: dict | None) -> None:
-    """Input sizes ([WN-ARR-18]), head sizes ([WN-ARR-19]) and the model's output width ([WN-2])."""
-    for a, arr in enumerate(arrays):
-        arr.I = in_ch if a == 0 else arrays[a - 1].C
-        arr.S = S
-        if a + 1 < len(arrays):
-            arr.Hs = arrays[a + 1].head_path_width
-        elif head is not None:
-            arr.Hs = src.integer(1, 3, "last head size")
-            if head["activation"].per_channel and len(head["kernel_sizes"]) > 1:
-                head["channels"] = arr.Hs  # a per-channel PReLU needs every convolution input equally wide
-        else:
-            arr.Hs = out_ch if out_ch is not None else src.integer(1, 2, "output channels")
-        if arr.slimmable:  # at least one narrower width, so that the size changes something
-            below = [c for c in range(1, arr.C) if arr.slim_form == "default" or src.boolean(f"allowed width {c}")]
-            arr.allowed = (below or [src.integer(1, arr.C - 1, "narrower width")]) + [arr.C]
-
-
-def _head_scale(src: Source) -> float:
-    sign = -1.0 if src.boolean("head scale negative", 0.3) else 1.0
-    return sign * round(src.real(0.1, 0.6, "head scale"), 4)
-
-
-def _draft(src: Source, arrays: list[Array], head: dict | None, condition: Draft | None, in_ch: int, S: int,
-           head_scale: float, mismatch: bool) -> Draft:
-    """The config JSON and the blob layout of [WN-W-1]."""
-    version = VERSION_0_6 if condition is not None else (0, 5, 0)
-    layers_json = []
-    tensors: list[Tensor] = []
-    for a, arr in enumerate(arrays):
-        raw, needs = _array_json(src, arr, a)
-        version = max(version, needs)
-        layers_json.append(raw)
-        tensors += _array_tensors(arr, a)
-    config = {"layers": layers_json}
-    if head is not None:
-        version = VERSION_0_7
-        hs = arrays[-1].Hs
-        widths = [(hs if i == 0 else head["channels"], head["out_channels"] if i == len(head["kernel_sizes"]) - 1
-                   else head["channels"]) for i in range(len(head["kernel_sizes"]))]
-        act = head["activation"]
-        config["head"] = {"channels": head["channels"], "out_channels": head["out_channels"],
-                          "kernel_sizes": head["kernel_sizes"],
-                          "activation": act.to_json(src, hs, "post head activation")}
-        if head["in_channels_key"]:
-            config["head"]["in_channels"] = hs
-        for i, ((c_in, c_out), k) in enumerate(zip(widths, head["kernel_sizes"])):
-            tensors += [Tensor(f"post.{i}.w", (c_out, c_in, k), fan_in=c_in * k, oldest_tap=0),
-                        Tensor(f"post.{i}.b", (c_out,), "bias")]
-        out_ch = head["out_channels"]
-    else:
-        if src.boolean("head: null", 0.5):
-            config["head"] = None
-        out_ch = arrays[-1].Hs
-    # The last weight is the head scale the model uses ([WN-3]); these alternatives all differ from it.
-    config["head_scale"] = src.choice([0.02, round(head_scale * 2, 4), 1.0], "config.head_scale that differs") \
-        if mismatch else head_scale
-    if condition is not None:
-        config["condition_dsp"] = condition
-    elif src.boolean("condition_dsp: null", 0.1):
-        config["condition_dsp"] = None
-    if in_ch != 1 or src.boolean("explicit in_channels", 0.1):
-        config["in_channels"] = in_ch
-    tensors.append(Tensor("head_scale", (), "fixed", value=head_scale))
-
-    # [WN-RF-2], [WN-RF-4].
-    cond_rf = 1 if condition is None else condition.receptive_field
-    own = sum(arr.receptive_field() for arr in arrays) + (sum(k - 1 for k in head["kernel_sizes"]) if head else 0)
-    rf = None if cond_rf is None else cond_rf + own
-    exact = condition is None and all(arr.head_kernel == 1 for arr in arrays[:-1])
-    return Draft("WaveNet", config, tensors, in_ch, out_ch, rf, exact, version)
-
-
-def _array_json(src: Source, arr: Array, a: int) -> tuple[dict, tuple[int, int, int]]:
-    """The layer-array object and the version its keys need ([VER-5])."""
-    p = f"array {a}"
-    needs = (0, 5, 0)
-    raw: dict = {"input_size": arr.I, "condition_size": arr.S}
-    if arr.head_form == "object":
-        needs = VERSION_0_7
-        head = {"out_channels": arr.Hs, "kernel_size": arr.head_kernel, "bias": arr.head_bias}
-        if arr.head_dilation_key:
-            head["head_dilation"] = arr.head_dilation
-        raw["head"] = head
-    else:
-        raw["head_size"] = arr.Hs
-        raw["head_bias"] = arr.head_bias
-    raw["channels"] = arr.C
-    if arr.bottleneck_key:
-        raw["bottleneck"] = arr.B
-        needs = max(needs, VERSION_0_6)
-    if arr.kernel_form == "kernel_size":
-        raw["kernel_size"] = arr.layers[0].kernel
-    else:
-        raw["kernel_sizes"] = [l.kernel for l in arr.layers]
-        needs = VERSION_0_7
-    raw["dilations"] = [l.dilation for l in arr.layers]
-    specs = [l.activation.to_json(src, arr.B, f"{p} layer {i} activation") for i, l in enumerate(arr.layers)]
-    if arr.activation_form == "list":
-        raw["activation"] = specs
-    else:
-        raw["activation"] = specs[0]
-    if arr.activation_form == "list" or isinstance(specs[0], dict):
-        needs = max(needs, VERSION_0_6)
-    if arr.gating_form == "legacy":
-        raw["gated"] = True
-        if arr.legacy_decoy is not None:
-            raw["secondary_activation"] = arr.legacy_decoy.to_json(src, arr.B, f"{p} ignored secondary")
-            needs = max(needs, VERSION_0_6)
-    elif arr.gating_form == "gated_false":
-        raw["gated"] = False
-    elif arr.gating_form in ("single", "list"):
-        modes = [l.gating for l in arr.layers]
-        raw["gating_mode"] = modes[0] if arr.gating_form == "single" else modes
-        needs = max(needs, VERSION_0_6)
-        if arr.secondary_form == "single":
-            raw["secondary_activation"] = _secondary_json(src, arr.layers[0].secondary, arr.B, f"{p} secondary")
-        elif arr.secondary_form == "list":
-            raw["secondary_activation"] = [
-                _secondary_json(src, l.secondary, arr.B, f"{p} layer {i} secondary") if l.gating != "none"
-                else src.choice([None, "", "Tanh"], f"{p} layer {i} unused secondary")
-                for i, l in enumerate(arr.layers)]
-    if arr.layer1x1_key:
-        raw["layer1x1"] = {"active": arr.layer1x1, "groups": arr.g1}
-        needs = max(needs, VERSION_0_6)
-    if arr.head1x1_key:
-        raw["head1x1"] = {"active": arr.head1x1, "out_channels": arr.H1 if arr.head1x1 else 1, "groups": arr.gh}
-        needs = max(needs, VERSION_0_6)
-    if arr.gi_key:
-        raw["groups_input"] = arr.gi
-        needs = max(needs, VERSION_0_6)
-    if arr.gm_key:
-        raw["groups_input_mixin"] = arr.gm
-        needs = max(needs, VERSION_0_6)
-    for s in FILM_SLOTS:
-        if s in arr.films:
-            film = arr.films[s]
-            obj = {}
-            if film.write_active:
-                obj["active"] = True
-            if film.write_shift:
-                obj["shift"] = film.shift
-            if film.write_groups:
-                obj["groups"] = film.groups
-            raw[f"{s}_film"] = obj
-            needs = max(needs, VERSION_0_6)
-        elif s in arr.inactive_films:
-            raw[f"{s}_film"] = arr.inactive_films[s]
-            if arr.inactive_films[s] is not False:
-                needs = max(needs, VERSION_0_6)
-    if arr.slimmable:
-        slim = {"method": "slice_channels_uniform"}
-        if arr.slim_form == "explicit":
-            slim["kwargs"] = {"allowed_channels": arr.allowed}
-        raw["slimmable"] = slim
-        needs = VERSION_0_7
-    elif arr.slim_form == "null":
-        raw["slimmable"] = None
-    return raw, needs
-
-
-def _secondary_json(src: Source, choice: ActivationChoice | None, width: int, label: str):
-    if choice is not None:
-        return choice.to_json(src, width, label)
-    return None if src.boolean(f"{label} null", 0.5) else "Sigmoid"
-
-
-def _array_tensors(arr: Array, a: int) -> list[Tensor]:
-    """[WN-W-1] for one array."""
-    C, B, S, H1 = arr.C, arr.B, arr.S, arr.H1
-    out = [Tensor(f"{a}.rechannel", (C, arr.I, 1), fan_in=arr.I)]
-    for l, layer in enumerate(arr.layers):
-        p, Z = f"{a}.{l}.", layer.gate_factor * B
-        # The dilated convolution and the input mixin are summed: each gets half the variance.
-        out += [Tensor(p + "conv.w", (Z, C // arr.gi, layer.kernel), fan_in=(C // arr.gi) * layer.kernel,
-                       gain=0.8, oldest_tap=0),
-                Tensor(p + "conv.b", (Z,), "bias"),
-                Tensor(p + "mixin.w", (Z, S // arr.gm, 1), fan_in=S // arr.gm, gain=0.6)]
-        if arr.layer1x1:
-            out += [Tensor(p + "layer1x1.w", (C, B // arr.g1, 1), fan_in=B // arr.g1, gain=0.7),
-                    Tensor(p + "layer1x1.b", (C,), "bias")]
-        if arr.head1x1:
-            out += [Tensor(p + "head1x1.w", (H1, B // arr.gh, 1), fan_in=B // arr.gh),
-                    Tensor(p + "head1x1.b", (H1,), "bias")]
-        for s in FILM_SLOTS:
-            if s in arr.films:
-                film = arr.films[s]
-                rows = film.multiplier * arr.film_width(s, layer)
-                out += [Tensor(p + f"film.{s}.w", (rows, S // film.groups, 1), fan_in=S // film.groups, gain=0.2),
-                        Tensor(p + f"film.{s}.b", (rows,), "film_bias", rows=arr.film_width(s, layer))]
-    dh = arr.head_path_width
-    out.append(Tensor(f"{a}.head.w", (arr.Hs, dh, arr.head_kernel), fan_in=dh * arr.head_kernel,
-                      gain=1.0 / math.sqrt(len(arr.layers)), oldest_tap=0))
-    if arr.head_bias:
-        out.append(Tensor(f"{a}.head.b", (arr.Hs,), "bias"))
-    return out

@@ -16,7 +16,7 @@ import copy
 
 from nam_reference import nested_models
 
-from .wavenet import FILM_SLOTS
+from .wavenet_arrays import FILM_SLOTS
 
 VERSION = "0.7.0"
 # The legacy and compact forms a fixture may be about, by feature tag.
