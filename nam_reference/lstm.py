@@ -1,4 +1,11 @@
-"""LSTM: stacked long short-term memory layers and a linear head (spec section 11)."""
+"""LSTM: stacked long short-term memory layers and a linear head (spec section 11).
+
+Read against the spec: `parse_config` is [LSTM-1] and [LSTM-2], `LSTMNetwork.__init__` reads the weights in
+the order of [LSTM-3], `steps` is one layer's [LSTM-5] line by line, and `LSTMNetwork.process` runs the
+layers and the head. Two measures for speed: the part of z that depends only on the layer input is
+computed for a whole block in one product (`process`), and the loop that runs is `steps_in_place`:
+`steps` with every result written into an array allocated once, tested equal to it bit for bit.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +19,7 @@ from .readings import EXACT, FAST_SIGMOID, FAST_TANH, Reading
 
 
 @dataclasses.dataclass(frozen=True)
-class LSTMConfig:
+class LSTMConfig:  # [LSTM-1]
     input_size: int
     hidden_size: int
     num_layers: int
@@ -47,22 +54,23 @@ class LSTMConfig:
 def parse_config(config: dict, ctx) -> LSTMConfig | None:
     cfg = LSTMConfig(int(config["input_size"]), int(config["hidden_size"]), int(config["num_layers"]),
                      int(config.get("in_channels", 1)), int(config.get("out_channels", 1)))
-    if cfg.input_size != cfg.in_channels:
+    if cfg.input_size != cfg.in_channels:  # [LSTM-2]
         ctx.error(("input_size",), "LSTM-2",
                   f"input_size ({cfg.input_size}) must equal in_channels ({cfg.in_channels})")
         return None
     return cfg
 
 
-@dataclasses.dataclass
-class _Layer:
-    # Gate rows are stored in the order i, f, o, g (the spec's is i, f, g, o, [LSTM-4]) so that the three
-    # sigmoid gates are one contiguous run.
-    w_input: np.ndarray  # (I × 4H): the columns of W that multiply the layer input, transposed
-    w_hidden: np.ndarray  # (4H × H): the columns that multiply the previous hidden state
-    bias: np.ndarray  # (4H,)
-    h0: np.ndarray  # (H,) stored initial hidden state
-    c0: np.ndarray  # (H,) stored initial cell state
+@dataclasses.dataclass(frozen=True)
+class LSTMLayer:
+    """One layer's weights as [LSTM-3] stores them. The rows of W and b are four blocks of H rows, the
+    gates i, f, g, o in that order ([LSTM-4])."""
+
+    w_input: np.ndarray  # (4H × I): the first I columns of W, which multiply the layer input [LSTM-4]
+    w_hidden: np.ndarray  # (4H × H): the last H columns, which multiply the previous hidden state [LSTM-4]
+    bias: np.ndarray  # (4H,): b
+    h0: np.ndarray  # (H,): the initial hidden state [LSTM-6]
+    c0: np.ndarray  # (H,): the initial cell state [LSTM-6]
 
 
 class LSTMNetwork:
@@ -71,18 +79,18 @@ class LSTMNetwork:
         self.tanh = fast_tanh if reading.fast(FAST_TANH) else np.tanh
         self.sigmoid = fast_sigmoid if reading.fast(FAST_SIGMOID) else logistic()
         reader = WeightReader(weights)
-        h = cfg.hidden_size
-        ifog = np.r_[0:2 * h, 3 * h:4 * h, 2 * h:3 * h]  # the blob rows of gates i, f, o, g, in that order
+        H = cfg.hidden_size
         self.layers = []
-        for i in cfg.layer_inputs():
-            w = reader.take(4 * h, i + h).astype(dtype)[ifog]  # rows: gates i, f, g, o in the blob ([LSTM-4])
-            bias = reader.take(4 * h).astype(dtype)[ifog]
-            self.layers.append(_Layer(np.ascontiguousarray(w[:, :i].T), np.ascontiguousarray(w[:, i:]), bias,
-                                      reader.take(h).astype(dtype), reader.take(h).astype(dtype)))
-        self.w_head = reader.take(cfg.out_channels, h).astype(dtype)
-        self.b_head = reader.take(cfg.out_channels).astype(dtype)[:, None]
+        for I in cfg.layer_inputs():  # [LSTM-3]: per layer W, b, h0, c0
+            W = reader.take(4 * H, I + H).astype(dtype)
+            b = reader.take(4 * H).astype(dtype)
+            h0 = reader.take(H).astype(dtype)
+            c0 = reader.take(H).astype(dtype)
+            self.layers.append(LSTMLayer(np.ascontiguousarray(W[:, :I]), np.ascontiguousarray(W[:, I:]), b, h0, c0))
+        self.w_head = reader.take(cfg.out_channels, H).astype(dtype)  # [LSTM-3]: then W_head, b_head
+        self.b_head = reader.take(cfg.out_channels).astype(dtype)
         reader.finish()
-        self.hidden_size, self.dtype = h, dtype
+        self.hidden_size, self.dtype = H, dtype
         self.in_channels, self.out_channels = cfg.in_channels, cfg.out_channels
 
     def new_state(self):
@@ -90,38 +98,63 @@ class LSTMNetwork:
         return [[layer.h0.copy(), layer.c0.copy()] for layer in self.layers]
 
     def process(self, x: np.ndarray, state) -> np.ndarray:
-        u = x.T  # time-major (n × channels): row t is step t's input
+        """[LSTM-5] over a block x (channels × n). `state` holds every layer's [h, c], and is updated."""
+        u = x.T  # time-major: row t is x[·, t]
         for layer, hc in zip(self.layers, state):
-            u = self._run_layer(layer, u, hc)
-        # The head reads h channel-major, so that its rounding does not depend on the block length.
-        return self.w_head @ np.ascontiguousarray(u.T) + self.b_head
+            # z = W @ [u; h] + b, summed as (W[:, :I] @ u + b) + W[:, I:] @ h: the first part does not depend
+            # on the previous step, so it is computed for every step of the block in one product. (W[:, :I]
+            # transposed into a contiguous copy: BLAS then rounds alike whatever the block length.)
+            input_part = u @ np.ascontiguousarray(layer.w_input.T) + layer.bias  # row t: W[:, :I] @ u_t + b
+            u, hc[0], hc[1] = steps_in_place(layer.w_hidden, input_part, hc[0], hc[1], self.sigmoid, self.tanh)
+        # y[·, t] = W_head @ h_{L−1} + b_head. The head reads h channel-major, so that its rounding does not
+        # depend on the block length.
+        return self.w_head @ np.ascontiguousarray(u.T) + self.b_head[:, None]
 
-    def _run_layer(self, layer: _Layer, u: np.ndarray, hc) -> np.ndarray:
-        """[LSTM-5] for one layer over a block of n steps (u: n × I); returns h of every step (n × H).
 
-        The input projections are computed for all steps at once; the loop does only what depends on
-        the previous step, on preallocated vectors, with views made once.
-        """
-        H, n = self.hidden_size, u.shape[0]
-        projected = u @ layer.w_input + layer.bias  # (n × 4H): row t is W_input @ u_t + b
-        hidden = np.empty((n + 1, H), dtype=self.dtype)  # hidden[t + 1] is h after step t
-        hidden[0] = hc[0]
-        z = np.empty(4 * H, dtype=self.dtype)  # the gates i, f, o (then σ of them) and g (before tanh)
-        sigmoid_gates, i_f, o, g_in = z[:3 * H], z[:2 * H], z[2 * H:3 * H], z[3 * H:]
-        gc = np.empty(2 * H, dtype=self.dtype)  # [g | c]: the cell candidate and the cell state
-        g, c = gc[:H], gc[H:]
-        c[:] = hc[1]
-        tanh_c = np.empty(H, dtype=self.dtype)
-        dot, add, multiply, tanh, sigmoid = np.dot, np.add, np.multiply, self.tanh, self.sigmoid
-        rows = list(hidden)
-        for p, h, h_next in zip(projected, rows, rows[1:]):  # every call writes into its last argument
-            dot(layer.w_hidden, h, z)
-            add(z, p, z)  # z = W @ [u; h] + b
-            sigmoid(sigmoid_gates, sigmoid_gates)  # i, f, o
-            tanh(g_in, g)
-            multiply(i_f, gc, gc)  # [i ⊙ g | f ⊙ c]
-            add(c, g, c)  # c = f ⊙ c + i ⊙ g
-            tanh(c, tanh_c)
-            multiply(o, tanh_c, h_next)  # h = o ⊙ tanh(c)
-        hc[0], hc[1] = hidden[n].copy(), c.copy()
-        return hidden[1:]
+def steps(w_hidden, input_part, h, c, sigmoid, tanh):
+    """[LSTM-5] for one layer over a block of n steps, as the spec writes it. `input_part` (n × 4H) holds
+    W[:, :I] @ u + b of every step; `h` and `c` are the state before the first step. Returns the h of every
+    step (n × H) and the state after the last one (h, c).
+
+    The reference runs `steps_in_place`, the same operations written into arrays allocated once;
+    tests/test_reference_lstm.py checks that the two agree bit for bit."""
+    H = len(h)
+    hidden = np.empty((len(input_part), H), dtype=input_part.dtype)
+    for t, zu in enumerate(input_part):
+        z = zu + w_hidden @ h  # z = W @ [u; h] + b              [LSTM-5]
+        i = sigmoid(z[0:H])  # the gate blocks i, f, g, o        [LSTM-4]
+        f = sigmoid(z[H:2 * H])
+        g = tanh(z[2 * H:3 * H])
+        o = sigmoid(z[3 * H:4 * H])
+        c = f * c + i * g
+        h = o * tanh(c)
+        hidden[t] = h  # u = h: the next layer's input
+    return hidden, h, c
+
+
+def steps_in_place(w_hidden, input_part, h, c, sigmoid, tanh):
+    """`steps`, with every result written into an array allocated once (`out` arguments): at a few
+    elements per array, allocating the results would cost a third of the loop. The same operations in the
+    same order, so the same bits."""
+    n, H = input_part.shape[0], len(h)
+    hidden = np.empty((n + 1, H), dtype=input_part.dtype)  # hidden[t + 1] is h after step t
+    hidden[0] = h
+    c = c.copy()
+    z = np.empty(4 * H, dtype=input_part.dtype)
+    z_i, z_f, z_g, z_o = z.reshape(4, H)  # views of the four gate blocks of z [LSTM-4]
+    i, f, g, o, i_g, tanh_c = np.empty((6, H), dtype=input_part.dtype)
+    dot, add, multiply = np.dot, np.add, np.multiply
+    rows = list(hidden)
+    for zu, h, h_next in zip(input_part, rows, rows[1:]):  # h: the previous step's; h_next: this step's
+        dot(w_hidden, h, z)
+        add(zu, z, z)  # z = W @ [u; h] + b                      [LSTM-5]
+        sigmoid(z_i, i)
+        sigmoid(z_f, f)
+        tanh(z_g, g)
+        sigmoid(z_o, o)
+        multiply(f, c, c)
+        multiply(i, g, i_g)
+        add(c, i_g, c)  # c = f ⊙ c + i ⊙ g
+        tanh(c, tanh_c)
+        multiply(o, tanh_c, h_next)  # h = o ⊙ tanh(c)
+    return hidden[1:], hidden[n].copy(), c

@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 
 import nam_reference
+from nam_reference import activations
+from nam_reference import lstm as lstm_module
 from naive import make_document
 
 
@@ -96,3 +98,28 @@ def test_matrix_layout_with_two_hidden_units_two_inputs_and_two_outputs():
         h = o * np.tanh(c)
         expected.append(head_w @ h + head_b)
     np.testing.assert_allclose(model.process(x), np.array(expected).T, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.clause("LSTM-5", "APPROX-2", "APPROX-3")
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("functions", ["exact", "namcore.fast"])
+def test_the_loop_that_runs_is_the_plain_loop_bit_for_bit(functions, dtype):
+    """`steps_in_place` (what the reference runs) against `steps` (the spec's lines), on random layers."""
+    if functions == "exact":
+        sigmoid, tanh = activations.logistic(), np.tanh
+    else:
+        sigmoid, tanh = activations.fast_sigmoid, activations.fast_tanh
+    rng = np.random.default_rng(16)
+    for hidden_size, n in [(1, 50), (2, 1), (3, 300), (5, 0), (8, 200), (17, 100), (32, 64)]:
+        w_hidden = (rng.standard_normal((4 * hidden_size, hidden_size)) / np.sqrt(hidden_size)).astype(dtype)
+        input_part = (2 * rng.standard_normal((n, 4 * hidden_size))).astype(dtype)
+        h, c = (rng.standard_normal((2, hidden_size))).astype(dtype)
+        h_before, c_before = h.copy(), c.copy()
+        plain = lstm_module.steps(w_hidden, input_part, h, c, sigmoid, tanh)
+        fast = lstm_module.steps_in_place(w_hidden, input_part, h, c, sigmoid, tanh)
+        for expected, got in zip(plain, fast):
+            assert got.dtype == expected.dtype == dtype
+            np.testing.assert_array_equal(got, expected)
+        np.testing.assert_array_equal(h, h_before)  # the state passed in is not written to
+        np.testing.assert_array_equal(c, c_before)
+        assert n == 0 or np.ptp(plain[0]) > 0.1  # the gates saw values away from saturation
