@@ -1,4 +1,9 @@
-"""Activations (spec section 7)."""
+"""Activations (spec section 7).
+
+`_kernel` has the functions of [ACT-2] in the order of the spec's table, each with its formula beside it.
+One speed measure: `LeakyReLU` and a single-slope `PReLU` run `leaky_relu_max_min`, tested equal bit for bit
+to the plain `leaky_relu` beside it. Section 21's approximations follow: `fast_tanh`, `fast_sigmoid`, `lut`.
+"""
 
 from __future__ import annotations
 
@@ -89,14 +94,20 @@ def problems(act: Activation) -> list[tuple[str, str]]:
     return []
 
 
-def _leaky(s, zero):
-    """x if x > 0 else s·x, for one slope s. For 0 < s ≤ 1 that is max(x, s·x) and for s > 1 it is
-    min(x, s·x): the same values in two passes over the data instead of four."""
+def leaky_relu(s):
+    """x if x > 0 else s·x ([ACT-2] `LeakyReLU`, and `PReLU` with one slope for every row), as written."""
+    return lambda x: np.where(x > 0, x, s * x)
+
+
+def leaky_relu_max_min(s):
+    """`leaky_relu` in two passes over the data instead of four, for the slopes where that is the same
+    function: for 0 < s ≤ 1, s·x ≤ x exactly when x ≥ 0, so it is max(x, s·x); for s > 1 it is min(x, s·x).
+    Other slopes get `leaky_relu`. tests/test_reference_activations.py checks the two agree bit for bit."""
     if 0 < s <= 1:
-        return lambda x: np.maximum(x, x * s)
+        return lambda x: np.maximum(x, s * x)
     if s > 1:
-        return lambda x: np.minimum(x, x * s)
-    return lambda x: np.where(x > zero, x, x * s)
+        return lambda x: np.minimum(x, s * x)
+    return leaky_relu(s)
 
 
 @functools.lru_cache(maxsize=None)
@@ -109,37 +120,39 @@ def logistic():
 
 
 def _kernel(act: Activation, dtype: np.dtype):
-    p = {k: dtype.type(v) for k, v in act.params}
-    one, zero = dtype.type(1), dtype.type(0)
-    name = act.name
+    """The function of [ACT-2] that `act` names, in the table's order, on arrays of `dtype`; its
+    constants and parameters are numbers of `dtype` ([ACT-6], [ACT-7])."""
+    t, name = dtype.type, act.name
+    p = {k: t(v) for k, v in act.params}
+    zero, one, three, six = t(0), t(1), t(3), t(6)
     if name == "Tanh":
-        return np.tanh
-    if name == "Sigmoid":
-        return logistic()
-    if name == "SiLU":
-        expit = logistic()
-        return lambda x: x * expit(x)
-    if name == "ReLU":
-        return lambda x: np.maximum(x, zero)
-    if name == "Softsign":
-        return lambda x: x / (one + np.abs(x))
-    if name == "Hardswish":
-        three, six = dtype.type(3), dtype.type(6)
-        return lambda x: x * np.clip(x + three, zero, six) / six
+        return np.tanh  # [ACT-2] tanh(x)
+    if name == "Fasttanh":
+        return fast_tanh  # [ACT-2] the rational function, below
     if name == "Hardtanh":
-        return lambda x: np.clip(x, p["min_val"], p["max_val"])
+        return lambda x: np.clip(x, p["min_val"], p["max_val"])  # [ACT-2] min(max(x, lo), hi)
+    if name == "ReLU":
+        return lambda x: np.maximum(x, zero)  # [ACT-2] max(x, 0)
     if name == "LeakyReLU":
-        return _leaky(p["negative_slope"], zero)
+        return leaky_relu_max_min(p["negative_slope"])  # [ACT-2] x if x > 0 else s·x
+    if name == "PReLU" and act.slopes is None:
+        return leaky_relu_max_min(p["negative_slope"])  # [ACT-4] one slope s for every row
     if name == "PReLU":
-        if act.slopes is None:
-            return _leaky(dtype.type(act.param("negative_slope")), zero)
-        s = np.asarray(act.slopes, dtype=dtype)[:, None]  # one slope per channel row
-        return lambda x: np.where(x > zero, x, x * s)
+        s = np.asarray(act.slopes, dtype=dtype)[:, None]  # [ACT-4] s_r: one slope per channel row r
+        return lambda x: np.where(x > 0, x, s * x)  # [ACT-2] x if x > 0 else s_r·x
+    if name == "Sigmoid":
+        return logistic()  # [ACT-2] σ(x)
+    if name == "SiLU":
+        sigmoid = logistic()
+        return lambda x: x * sigmoid(x)  # [ACT-2] x·σ(x)
+    if name == "Hardswish":
+        return lambda x: x * np.clip(x + three, zero, six) / six  # [ACT-2] x·min(max(x + 3, 0), 6) / 6
     if name == "LeakyHardtanh":
         lo, hi, sl, sh = p["min_val"], p["max_val"], p["min_slope"], p["max_slope"]
+        # [ACT-2] (x − lo)·sl + lo if x < lo; (x − hi)·sh + hi if x > hi; x otherwise
         return lambda x: np.where(x < lo, (x - lo) * sl + lo, np.where(x > hi, (x - hi) * sh + hi, x))
-    if name == "Fasttanh":
-        return fast_tanh
+    if name == "Softsign":
+        return lambda x: x / (one + np.abs(x))  # [ACT-2] x / (1 + |x|)
     raise ValueError(f"unknown activation {name!r}")  # unreachable for validated files
 
 
@@ -148,19 +161,16 @@ def fast_tanh(x, out=None):
     dtype of x, each operation rounded as written: x·A / B, not x·(A / B)."""
     t = x.dtype.type
     a, b, c, d, e = t(_FT_A), t(_FT_B), t(_FT_C), t(_FT_D), t(_FT_E)
-    ax = np.abs(x)
-    x2 = x * x
-    numerator = x * (a + a * ax + (b + c * ax) * x2)
-    return np.divide(numerator, d + (d + x2) * np.abs(x + e * x * ax), out=out)
+    ax, x2 = np.abs(x), x * x  # |x|, x²
+    numerator = x * (a + a * ax + (b + c * ax) * x2)  # x·(a + a·|x| + (b + c·|x|)·x²)
+    denominator = d + (d + x2) * np.abs(x + e * x * ax)  # d + (d + x²)·|x + e·x·|x||
+    return np.divide(numerator, denominator, out=out)
 
 
 def fast_sigmoid(x, out=None):
     """`namcore.fast_sigmoid` ([APPROX-3]): 0.5·(fast_tanh(0.5·x) + 1)."""
-    t = x.dtype.type
-    half = t(0.5)
-    y = fast_tanh(x * half)
-    y += t(1)
-    return np.multiply(y, half, out=out)
+    half, one = x.dtype.type(0.5), x.dtype.type(1)
+    return np.multiply(half, fast_tanh(half * x) + one, out=out)
 
 
 def lut(table, dtype: np.dtype):

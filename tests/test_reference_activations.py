@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import nam_reference
+from nam_reference import activations
 from naive import FASTTANH, layer_array, make_document, wavenet_document
 
 X = [-5.0, -3.5, -1.5, -1.0, -0.25, 0.0, 0.5, 1.0, 2.0, 4.0]
@@ -119,3 +120,21 @@ def test_fasttanh_is_its_rational_function_not_tanh():
     rational = np.array([fasttanh(float(v)) for v in x])
     assert np.max(np.abs(y - rational)) <= 1e-6
     assert np.max(np.abs(y - np.tanh(x.astype(np.float64)))) > 1e-4
+
+
+@pytest.mark.clause("ACT-2", "ACT-4")
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("slope", [0.01, 0.5, 1.0, 1.5, 7.0, 0.0, -0.25, -3.0, 1e-30])
+def test_leaky_relu_in_two_passes_is_the_plain_one_bit_for_bit(slope, dtype):
+    """`leaky_relu_max_min` (what the reference runs) against `leaky_relu` (the spec's x if x > 0 else s·x)."""
+    rng = np.random.default_rng(16)
+    tiny = np.finfo(dtype).smallest_subnormal
+    special = [0.0, -0.0, np.inf, -np.inf, np.nan, tiny, -tiny, 1e-40, -1e-40, np.finfo(dtype).max,
+               -np.finfo(dtype).max]
+    x = np.concatenate([rng.standard_normal(2000) * 10.0 ** rng.integers(-5, 5, 2000), special]).astype(dtype)
+    s = dtype(slope)
+    with np.errstate(all="ignore"):
+        plain, fast = activations.leaky_relu(s)(x), activations.leaky_relu_max_min(s)(x)
+    assert fast.dtype == plain.dtype == dtype
+    np.testing.assert_array_equal(fast, plain)  # NaN where NaN
+    np.testing.assert_array_equal(np.signbit(fast), np.signbit(plain))  # −0 where −0
