@@ -105,6 +105,7 @@ class LSTMNetwork:
             # on the previous step, so it is computed for every step of the block in one product. (W[:, :I]
             # transposed into a contiguous copy: BLAS then rounds alike whatever the block length.)
             input_part = u @ np.ascontiguousarray(layer.w_input.T) + layer.bias  # row t: W[:, :I] @ u_t + b
+            # u = h_l for the next layer; h_l and c_l carried to the next block [LSTM-5]
             u, hc[0], hc[1] = steps_in_place(layer.w_hidden, input_part, hc[0], hc[1], self.sigmoid, self.tanh)
         # y[·, t] = W_head @ h_{L−1} + b_head. The head reads h channel-major, so that its rounding does not
         # depend on the block length.
@@ -126,15 +127,15 @@ def steps(w_hidden, input_part, h, c, sigmoid, tanh):
         f = sigmoid(z[H:2 * H])
         g = tanh(z[2 * H:3 * H])
         o = sigmoid(z[3 * H:4 * H])
-        c = f * c + i * g
-        h = o * tanh(c)
+        c = f * c + i * g  # [LSTM-5]
+        h = o * tanh(c)  # [LSTM-5]
         hidden[t] = h  # u = h: the next layer's input
     return hidden, h, c
 
 
 def steps_in_place(w_hidden, input_part, h, c, sigmoid, tanh):
     """`steps`, with every result written into an array allocated once (`out` arguments): at a few
-    elements per array, allocating the results would cost a third of the loop. The same operations in the
+    elements per array, allocating the results takes about a third of `steps`'s time. The same operations in the
     same order, so the same bits."""
     n, H = input_part.shape[0], len(h)
     hidden = np.empty((n + 1, H), dtype=input_part.dtype)  # hidden[t + 1] is h after step t
