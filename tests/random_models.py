@@ -187,12 +187,28 @@ class Randomizer:
     def layer_array(self, want: set, even: bool, S: int, slimmable: bool, slim_array: bool) -> dict:
         """A layer array with every wanted array-level tag; input_size and the head size are set later.
         In a slimmable WaveNet (`slimmable`) every array obeys [WN-SLIM-4]; `slim_array` makes this one
-        slimmable."""
+        slimmable. The keys are drawn in the order of section 12.2 (the order of the draws is part of
+        what a seed means: keep it)."""
         n = self.int(1, 3)
         C = self.choice([2, 4]) if even else self.int(1, 4)
         raw = {"input_size": 0, "condition_size": S, "channels": C, "dilations": [self.int(1, 4) for _ in range(n)]}
+        B, inactive = self.bottleneck_and_layer1x1(raw, want, even, slim_array)
+        per_channel_width = None if slimmable else B  # [WN-SLIM-4]: no per-channel PReLU
+        n = self.kernels(raw, want, n)
+        self.primary_activations(raw, want, n, per_channel_width)
+        self.gating(raw, want, n, per_channel_width)
+        self.head1x1(raw, want, even, slimmable)
+        self.group_counts(raw, want, even, S)
+        for slot in FILM_SLOTS if not slimmable else ():
+            self.film(raw, want, even, S, slot, inactive)
+        self.array_head(raw, want, slimmable)
+        if slim_array:
+            raw["slimmable"] = self.slimmable(C)
+        return raw
 
-        # layer1x1 and the bottleneck ([WN-ARR-8], [WN-ARR-9]).
+    def bottleneck_and_layer1x1(self, raw: dict, want: set, even: bool, slim_array: bool) -> tuple[int, bool]:
+        """[WN-ARR-8], [WN-ARR-9]: the bottleneck B and whether layer1x1 is inactive."""
+        C = raw["channels"]
         needs_layer1x1 = want & {"wavenet.bottleneck", "wavenet.layer1x1_groups", "wavenet.film.layer1x1_post"}
         inactive = "wavenet.layer1x1_inactive" in want or (not needs_layer1x1 and self.coin(0.25))
         B = C
@@ -206,9 +222,10 @@ class Randomizer:
             raw["layer1x1"] = {"active": True, "groups": 2}
         elif self.coin(0.3):
             raw["layer1x1"] = {"active": True, "groups": 1}
-        per_channel_width = None if slimmable else B
+        return B, inactive
 
-        # Kernels ([WN-ARR-3]).
+    def kernels(self, raw: dict, want: set, n: int) -> int:
+        """[WN-ARR-3]; returns the layer count, which a per-layer activation raises to 2."""
         kernels = [self.int(1, 3) for _ in range(n)]
         if "wavenet.per_layer_activation" in want and n == 1:
             n += 1
@@ -218,8 +235,10 @@ class Randomizer:
             raw["kernel_sizes"] = kernels
         else:
             raw["kernel_size"] = kernels[0]
+        return n
 
-        # Primary activations ([WN-ARR-4]).
+    def primary_activations(self, raw: dict, want: set, n: int, per_channel_width: int | None) -> None:
+        """[WN-ARR-4]."""
         primaries = [self.activation(per_channel_width) for _ in range(n)]
         if want & set(ACTIVATION_TAGS):
             primaries[0] = self.wanted_activation(per_channel_width)
@@ -231,41 +250,43 @@ class Randomizer:
         else:
             raw["activation"] = primaries[0]
 
-        # Gating and secondary activations ([WN-ARR-5] to [WN-ARR-7]).
+    def gating(self, raw: dict, want: set, n: int, per_channel_width: int | None) -> None:
+        """Gating and secondary activations ([WN-ARR-5] to [WN-ARR-7])."""
         explicit = want & {"wavenet.gating.gated", "wavenet.gating.blended", "wavenet.secondary_activation"}
         if "wavenet.gated_legacy" in want or (not explicit and self.coin(0.15)):
             raw["gated"] = True
             if self.coin(0.3):
                 raw["secondary_activation"] = "ReLU"  # ignored with the legacy key
+            return
+        modes = [self.choice(["none", "gated", "blended"]) for _ in range(n)]
+        if "wavenet.gating.gated" in want or ("wavenet.secondary_activation" in want and modes[0] == "none"):
+            modes[0] = "gated"
+        if "wavenet.gating.blended" in want:
+            modes[-1 if n > 1 and "wavenet.gating.gated" in want else 0] = "blended"
+        wanted_secondary = "Softsign" if "wavenet.secondary_activation" in want else None
+        if len(set(modes)) == 1 and self.coin():
+            raw["gating_mode"] = modes[0]
+            if modes[0] != "none" and (wanted_secondary or self.coin()):
+                raw["secondary_activation"] = self.activation(per_channel_width, wanted_secondary)
+            elif self.coin(0.2):
+                raw["secondary_activation"] = None
         else:
-            modes = [self.choice(["none", "gated", "blended"]) for _ in range(n)]
-            if "wavenet.gating.gated" in want or ("wavenet.secondary_activation" in want and modes[0] == "none"):
-                modes[0] = "gated"
-            if "wavenet.gating.blended" in want:
-                modes[-1 if n > 1 and "wavenet.gating.gated" in want else 0] = "blended"
-            wanted_secondary = "Softsign" if "wavenet.secondary_activation" in want else None
-            if len(set(modes)) == 1 and self.coin():
-                raw["gating_mode"] = modes[0]
-                if modes[0] != "none" and (wanted_secondary or self.coin()):
-                    raw["secondary_activation"] = self.activation(per_channel_width, wanted_secondary)
-                elif self.coin(0.2):
-                    raw["secondary_activation"] = None
-            else:
-                raw["gating_mode"] = modes
-                secondaries = []
-                for l, mode in enumerate(modes):
-                    if mode == "none":
-                        secondaries.append(self.choice([None, "", "Tanh"]))  # not used
-                    elif l == 0 and wanted_secondary:
-                        secondaries.append(wanted_secondary)
-                    else:
-                        secondaries.append(self.choice([None, self.activation(per_channel_width)]))
-                if any(s is not None for s in secondaries) or self.coin():
-                    raw["secondary_activation"] = secondaries
-            if self.coin(0.2):
-                raw["gated"] = False  # ignored: gating_mode is present
+            raw["gating_mode"] = modes
+            secondaries = []
+            for l, mode in enumerate(modes):
+                if mode == "none":
+                    secondaries.append(self.choice([None, "", "Tanh"]))  # not used
+                elif l == 0 and wanted_secondary:
+                    secondaries.append(wanted_secondary)
+                else:
+                    secondaries.append(self.choice([None, self.activation(per_channel_width)]))
+            if any(s is not None for s in secondaries) or self.coin():
+                raw["secondary_activation"] = secondaries
+        if self.coin(0.2):
+            raw["gated"] = False  # ignored: gating_mode is present
 
-        # head1x1 ([WN-ARR-10]).
+    def head1x1(self, raw: dict, want: set, even: bool, slimmable: bool) -> None:
+        """[WN-ARR-10]; never active in a slimmable WaveNet ([WN-SLIM-4])."""
         wants_head1x1 = want & {"wavenet.head1x1", "wavenet.head1x1_groups", "wavenet.film.head1x1_post"}
         if not slimmable and (wants_head1x1 or self.coin(0.3)):
             h1 = self.choice([2, 4]) if even else self.int(1, 3)
@@ -274,7 +295,8 @@ class Randomizer:
         elif self.coin(0.2):
             raw["head1x1"] = {"active": False, "out_channels": 3, "groups": 1}
 
-        # Group counts ([WN-ARR-11], [WN-ARR-16]).
+    def group_counts(self, raw: dict, want: set, even: bool, S: int) -> None:
+        """[WN-ARR-11], [WN-ARR-16]."""
         if even and ("wavenet.groups_input" in want or self.coin()):
             raw["groups_input"] = 2
         elif self.coin(0.1):
@@ -282,25 +304,26 @@ class Randomizer:
         if even and S % 2 == 0 and ("wavenet.groups_input_mixin" in want or self.coin()):
             raw["groups_input_mixin"] = 2
 
-        # FiLM ([WN-ARR-12], [WN-ARR-17]).
-        for slot in FILM_SLOTS if not slimmable else ():
-            if (slot == "layer1x1_post" and inactive) or (
-                    slot == "head1x1_post" and not raw.get("head1x1", {}).get("active")):
-                continue  # [WN-ARR-17]
-            forced = slot == "activation_post" and want & FILM_SETTING_TAGS
-            if f"wavenet.film.{slot}" in want or forced or self.coin(0.15):
-                film = {} if "wavenet.film.implicit_active" in want or self.coin(0.3) else {"active": True}
-                if "wavenet.film.no_shift" in want or self.coin(0.3):
-                    film["shift"] = False
-                elif self.coin(0.3):
-                    film["shift"] = True
-                if even and S % 2 == 0 and ("wavenet.film.groups" in want or self.coin()):
-                    film["groups"] = 2
-                raw[slot + "_film"] = film
-            elif self.coin(0.05):
-                raw[slot + "_film"] = self.choice([False, {"active": False, "shift": True, "groups": 1}])
+    def film(self, raw: dict, want: set, even: bool, S: int, slot: str, layer1x1_inactive: bool) -> None:
+        """The FiLM of one slot ([WN-ARR-12]), never after an inactive 1×1 ([WN-ARR-17])."""
+        if (slot == "layer1x1_post" and layer1x1_inactive) or (
+                slot == "head1x1_post" and not raw.get("head1x1", {}).get("active")):
+            return
+        forced = slot == "activation_post" and want & FILM_SETTING_TAGS
+        if f"wavenet.film.{slot}" in want or forced or self.coin(0.15):
+            film = {} if "wavenet.film.implicit_active" in want or self.coin(0.3) else {"active": True}
+            if "wavenet.film.no_shift" in want or self.coin(0.3):
+                film["shift"] = False
+            elif self.coin(0.3):
+                film["shift"] = True
+            if even and S % 2 == 0 and ("wavenet.film.groups" in want or self.coin()):
+                film["groups"] = 2
+            raw[slot + "_film"] = film
+        elif self.coin(0.05):
+            raw[slot + "_film"] = self.choice([False, {"active": False, "shift": True, "groups": 1}])
 
-        # The array's head ([WN-ARR-13]); its size is set once the next array is known.
+    def array_head(self, raw: dict, want: set, slimmable: bool) -> None:
+        """The array's head ([WN-ARR-13]); its size is set once the next array is known."""
         legacy = "wavenet.legacy_head" in want
         kernel_wanted = want & {"wavenet.head_kernel", "wavenet.head_dilation"}
         if not slimmable and (kernel_wanted or (not legacy and self.coin(0.3))):
@@ -313,9 +336,6 @@ class Randomizer:
             raw["head"] = {"out_channels": 0, "kernel_size": 1, "bias": self.coin()}
             if self.coin(0.2):
                 raw["head"]["head_dilation"] = self.int(1, 3)
-        if slim_array:
-            raw["slimmable"] = self.slimmable(C)
-        return raw
 
     def slimmable(self, channels: int) -> dict:
         slim = {"method": "slice_channels_uniform"}
