@@ -276,7 +276,7 @@ def _hand_cases() -> dict[str, dict[str, bytes]]:
             "model": "written by hand in generators/fixtures.py",
             "input": "24 samples written by hand",
             "cross_checks": ["the output worked out by hand in tests/test_fixtures.py",
-                             "tests/naive.py (loop-based, float64)", "the float64 reference output"],
+                             "tests/per_sample.py (per-sample, float64)", "the float64 reference output"],
         })
     return built
 
@@ -294,7 +294,7 @@ def _feature_cases() -> dict[str, dict[str, bytes]]:
                      "in the trainer's export forms (generators.writers)",
             "input": f"generators.fixtures.fixture_input(channels={model.in_channels}, seed={seed})",
             "seed": seed,
-            "cross_checks": ["tests/naive.py (loop-based, float64) on the first samples",
+            "cross_checks": ["tests/per_sample.py (per-sample, float64) on the first samples",
                              "the float64 reference output", "the trainer, for files it can import"],
         }
         built[tag] = cases.build_case(tag, doc, x, size=None, provenance=provenance,

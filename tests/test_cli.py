@@ -16,7 +16,7 @@ import pytest
 import scipy.io.wavfile
 
 from nam_reference import cli
-from naive import layer_array, make_document, wavenet_document
+from hand_written import layer_array, make_document, wavenet_document
 
 RATE = 48000
 

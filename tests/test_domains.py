@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 import nam_reference
+import per_sample
 from generators.domains import ACTIVATIONS, ALL, DOMAINS, coverage_table, domain_input
-import naive
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,7 +35,7 @@ def test_the_input_reaches_every_region_named(domain):
 @pytest.mark.parametrize("domain", DOMAINS, ids=[d.id for d in DOMAINS])
 def test_the_naive_interpreter_agrees(domain):
     x = domain_input()
-    expected = naive.render(domain.document, x)
+    expected = per_sample.render(domain.document, x)
     y = np.atleast_2d(nam_reference.load(domain.document).process(x))
     scale = max(1.0, float(np.max(np.abs(expected))))
     assert np.max(np.abs(y - expected)) / scale < 1e-5

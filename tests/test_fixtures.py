@@ -3,7 +3,7 @@ forms the files are written in, features that matter to the output, and expected
 without trusting the reference that wrote them.
 
 The expected outputs come from nam_reference. They are checked against outputs worked out by hand (the
-`hand.*` cases), against tests/naive.py (a loop-based float64 interpreter written from the spec alone),
+`hand.*` cases), against tests/per_sample.py (the per-sample float64 interpreter written from the spec alone),
 against the reference run in float64, and, when the neural-amp-modeler trainer is importable, against
 the trainer for every case it can import (run with the trainer's environment:
 `python -m pytest tests/test_fixtures.py`).
@@ -20,8 +20,9 @@ import jsonschema
 import numpy as np
 import pytest
 
-import naive
 import nam_reference
+import per_sample
+from hand_written import wavenet_document
 from nam_reference import nested_models
 from nam_reference import audio
 from conftest import ROOT
@@ -115,7 +116,7 @@ def test_the_corpus_covers_every_architecture_feature_and_realistic_shape():
 
 # How the files are written: as the trainer exports them, except where a case is about another form.
 
-FILM_KEYS = tuple(f"{slot}_film" for slot in naive.FILM_SLOTS)
+FILM_KEYS = tuple(f"{slot}_film" for slot in per_sample.FILM_SLOTS)
 
 
 
@@ -186,7 +187,7 @@ def test_the_rewrites_remove_features_by_hand():
              "channels": 1, "kernel_sizes": [1], "dilations": [1], "activation": ["Tanh"], "conv_pre_film": {"shift": False}}
     # rechannel; conv and its bias; mixin; layer1x1 and its bias; the FiLM's scale and its bias; head taps; head scale
     weights = [2.0, 0.5, 0.1, 0.25, 0.75, 0.05, 1.5, 0.3, 1.1, 0.6, 0.5]
-    doc = naive.wavenet_document([layer], weights)
+    doc = wavenet_document([layer], weights)
     undilated = ablation.without(doc, "wavenet.head_dilation")
     assert undilated["config"]["layers"][0]["head"] == {"out_channels": 1, "kernel_size": 2, "bias": False}
     assert undilated["weights"] == weights
@@ -228,7 +229,7 @@ NAIVE_IDS = [e["id"] for e in ENTRIES
 def test_the_naive_interpreter_agrees_on_the_first_samples(case_id):
     meta, doc, x, y = load_case(case_id)
     n = min(NAIVE_SAMPLES, x.shape[1])
-    out = naive.render(doc, x[:, :n], size=meta["size"])
+    out = per_sample.render(doc, x[:, :n], size=meta["size"])
     assert compare(out, y[:, :n]).max_error <= meta["tolerance"]["max_error"]
 
 
@@ -446,7 +447,7 @@ def _array_for_trainer(raw: dict) -> dict:
     out["secondary_activation"] = [None if m == "none" else _activation(s or "Sigmoid", pair=True)
                                    for m, s in zip(modes, secondaries)]
     out["activation"] = [_activation(p, pair=m != "none") for p, m in zip(primaries, modes)]
-    for slot in naive.FILM_SLOTS:  # the trainer reads a missing `active` as inactive ([DIV-10])
+    for slot in per_sample.FILM_SLOTS:  # the trainer reads a missing `active` as inactive ([DIV-10])
         value = raw.get(f"{slot}_film", False)
         if value is not False and value.get("active", True):
             out[f"{slot}_film"] = {"active": True, "shift": value.get("shift", True), "groups": value.get("groups", 1)}

@@ -4,7 +4,7 @@ generated block sequences equals batch processing ([STREAM-2], [NUM-4]); and the
 `rf_probe_files()` measured with the black-box probe equals the spec's formula ([STREAM-3], [WN-RF-4]).
 
 Weight counts, receptive fields and LSTM states are checked here from the spec's formulas (and
-tests/naive.py's layout), not with the generators' own bookkeeping.
+the layout of the per-sample interpreter, tests/per_sample.py), not with the generators' own bookkeeping.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ import pytest
 from hypothesis import given, reject, strategies as st
 
 import generators
-import naive
 import nam_reference
+import per_sample
 from nam_reference import nested_models
 from nam_reference import audio
 from conftest import ROOT
@@ -71,7 +71,7 @@ def check_valid(doc: dict, want=frozenset()) -> None:
     assert {w.clause for w in report.warnings} <= ({"WN-3"} if "wavenet.head_scale_mismatch" in tags else set()), \
         [w.line() for w in report.warnings]
     for model in nested_models(doc):
-        assert len(model["weights"]) == sum(n for _, n in naive.layout(model))  # [W-3], counted separately
+        assert len(model["weights"]) == sum(n for _, n in per_sample.layout(model))  # [W-3], counted separately
         if model["architecture"] == "LSTM":
             assert lstm_state_drift(model) <= 1e-6
     json.dumps(doc, allow_nan=False)  # finite numbers only ([JSON-3])

@@ -16,7 +16,7 @@ import pytest
 import nam_reference
 from nam_reference import NonFiniteOutputError, jsonfile
 from nam_reference.problems import Report
-from naive import layer_array, make_document, wavenet_document
+from hand_written import layer_array, make_document, wavenet_document
 
 
 def errors(document) -> list[tuple[str, str, str]]:

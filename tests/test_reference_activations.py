@@ -9,7 +9,8 @@ import pytest
 
 import nam_reference
 from nam_reference import activations
-from naive import FASTTANH, layer_array, make_document, wavenet_document
+from hand_written import layer_array, make_document, wavenet_document
+from per_sample import FASTTANH
 
 X = [-5.0, -3.5, -1.5, -1.0, -0.25, 0.0, 0.5, 1.0, 2.0, 4.0]
 

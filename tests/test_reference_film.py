@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 import nam_reference
-from naive import FILM_SLOTS, layer_array, make_document, wavenet_document
+from hand_written import layer_array, make_document, wavenet_document
+from per_sample import FILM_SLOTS
 
 INACTIVE = {"active": False, "groups": 1}
 X = [-2.0, -0.5, 0.0, 0.25, 1.0, 1.75]

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import nam_reference
-from naive import make_document
+from hand_written import make_document
 
 
 def linear(taps, bias=None, channels=None):

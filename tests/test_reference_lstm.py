@@ -10,7 +10,7 @@ import pytest
 import nam_reference
 from nam_reference import activations
 from nam_reference import lstm as lstm_module
-from naive import make_document
+from hand_written import make_document
 
 
 def sigmoid(v):

@@ -1,8 +1,10 @@
-"""The reference against tests/naive.py, a separate loop-based interpreter written from the spec alone.
+"""The reference against the per-sample interpreter (tests/per_sample.py), a second reading of the spec
+that shares no code with the reference.
 
-Random small models are drawn for every feature tag of spec/features.txt; the float64 naive output and
-the float32 reference output must agree within 1e-5 of max(1, peak) ([NUM-5] strict), from the silent
-past and from the cold state, at several sizes for slimmable models.
+Random small models are drawn by tests/random_models.py for every feature tag of spec/features.txt; the
+float64 per-sample output and the float32 reference output must agree within 1e-5 of max(1, peak)
+([NUM-5] strict), from the silent past and from the cold state, at several sizes for slimmable models.
+The interpreter itself is checked against the trainer's outputs on the shared example models.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ import json
 import numpy as np
 import pytest
 
-import naive
 import nam_reference
+import per_sample
 from conftest import shared_path
 from nam_reference.features import features, registry
+from random_models import random_document
 
 TOLERANCE = 1e-5
 LENGTH = 40
@@ -48,7 +51,7 @@ def assert_agree(document, x):
     model = nam_reference.load(document)
     for size in sizes(model):
         for initial_state in ("silent", "cold"):
-            expected = naive.render(document, x, size, initial_state)
+            expected = per_sample.render(document, x, size, initial_state)
             y = np.atleast_2d(model.process(x, size=size, initial_state=initial_state))
             assert y.shape == expected.shape
             error = np.max(np.abs(y - expected)) / max(1.0, float(np.max(np.abs(expected))))
@@ -63,16 +66,16 @@ def signal(model, seed: int) -> np.ndarray:
 @pytest.mark.parametrize("seed", range(3))
 @pytest.mark.parametrize("tag", sorted(registry()))
 def test_random_models_with_each_feature(tag, seed):
-    document = naive.random_document(seed, architecture_of(tag), {tag}, slimmable=tag == "wavenet.slimmable")
+    document = random_document(seed, architecture_of(tag), {tag}, slimmable=tag == "wavenet.slimmable")
     assert tag in features(document)
     model = nam_reference.load(document)
-    assert model.weight_count == sum(n for _, n in naive.layout(document))
+    assert model.weight_count == sum(n for _, n in per_sample.layout(document))
     assert_agree(document, signal(model, seed))
 
 
 @pytest.mark.clause("WN-FILM-1", "WN-FILM-2", "CONV-3")
 @pytest.mark.parametrize("shift", [True, False], ids=["shift", "no_shift"])
-@pytest.mark.parametrize("slot", naive.FILM_SLOTS)
+@pytest.mark.parametrize("slot", per_sample.FILM_SLOTS)
 def test_grouped_film_in_every_slot(slot, shift):
     want = {f"wavenet.film.{slot}", "wavenet.film.groups"} | (set() if shift else {"wavenet.film.no_shift"})
 
@@ -80,7 +83,7 @@ def test_grouped_film_in_every_slot(slot, shift):
         return document["config"]["layers"][0][slot + "_film"]
 
     # The first seed whose FiLM in `slot` has the wanted shift (without no_shift, shift is drawn at random).
-    document = next(d for d in (naive.random_document(seed, "WaveNet", want) for seed in range(100))
+    document = next(d for d in (random_document(seed, "WaveNet", want) for seed in range(100))
                     if film(d).get("shift", True) == shift)
     assert film(document)["groups"] == 2
     assert_agree(document, signal(nam_reference.load(document), 50))
@@ -92,7 +95,7 @@ def test_grouped_film_in_every_slot(slot, shift):
                                           "SlimmableContainer", "Sequential"])
 def test_random_models(architecture, seed):
     slimmable = architecture == "slimmable WaveNet"
-    document = naive.random_document(1000 + seed, architecture.split()[-1], slimmable=slimmable)
+    document = random_document(1000 + seed, architecture.split()[-1], slimmable=slimmable)
     assert_agree(document, signal(nam_reference.load(document), seed))
 
 
@@ -101,10 +104,10 @@ def test_random_models(architecture, seed):
                                        ("wavenet_a2_max", None), ("slimmable_wavenet", 0.1),
                                        ("slimmable_container", 0.5)])
 def test_the_naive_interpreter_matches_the_oracle(name, size):
-    """naive.py itself agrees with the trainer on the shared example models (the first 300 samples)."""
+    """The per-sample interpreter itself agrees with the trainer on the shared example models (the first 300 samples)."""
     document = json.loads(shared_path("models", f"{name}.nam").read_text())
     x = np.fromfile(shared_path("signals", "test_2s_48k.f32"), dtype="<f4")[:300]
     oracle_name = name if size is None else f"{name}@slim{size}"
     oracle = np.fromfile(shared_path("oracle", f"{oracle_name}.trainer.f32"), dtype="<f4")[:300]
-    y = naive.render(document, x, size)[0]
+    y = per_sample.render(document, x, size)[0]
     assert np.max(np.abs(y - oracle)) / max(1.0, float(np.max(np.abs(oracle)))) <= TOLERANCE

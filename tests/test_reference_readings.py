@@ -10,7 +10,7 @@ import pytest
 
 import nam_reference
 from conftest import shared_path
-from naive import layer_array, make_document, wavenet_document
+from hand_written import layer_array, make_document, wavenet_document
 from nam_reference.readings import DIALECTS, Reading, applicable_dialects
 
 INACTIVE = {"active": False, "groups": 1}

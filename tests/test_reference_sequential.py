@@ -7,7 +7,7 @@ without running the reference: y[t] = g · oracle[t − d] for t ≥ d. A chain 
 model gives oracle[t − d]: the model's past is the delay's response to silence, zero. (The test signal
 starts with sound, so the first d samples, the model's response to silence, are not known from the oracle;
 the whole chain's silent past ([SEQ-8]) is checked by the hand case hand.sequential.linear_linear and by
-tests/naive.py.)
+the per-sample interpreter, tests/per_sample.py.)
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import sys
 import numpy as np
 import pytest
 
-import naive
 import nam_reference
+import per_sample
 from conftest import ROOT, shared_path
 
 # Example models and sizes with oracle renders; wavenet_a2_max is left out, its Core render has [DIV-5].
@@ -78,11 +78,11 @@ def test_a_delay_then_an_example_model_is_the_oracle_delayed(name):
 
 @pytest.mark.clause("SEQ-5", "SEQ-8")
 def test_a_nested_chain_computes_what_the_flat_chain_computes():
-    """[SEQ-11]: a Sequential inside a Sequential is the same chain, so the same output (by the naive
+    """[SEQ-11]: a Sequential inside a Sequential is the same chain, so the same output (by the per-sample
     interpreter, which shares no code with the reference)."""
     a, b, c = linear([0.5, 0.25], 1.0), linear([2.0, 0.0, 1.0]), linear([1.0, -0.5], -0.25)
     x = np.random.default_rng(3).uniform(-1, 1, 64).astype(np.float32)
-    flat = naive.render(chain(a, b, c), x)
+    flat = per_sample.render(chain(a, b, c), x)
     nested = np.atleast_2d(nam_reference.load(chain(a, chain(b, c))).process(x))
     assert error(nested, flat) <= TOLERANCE
 

@@ -1,7 +1,7 @@
 """Slimmable WaveNets ([WN-SLIM-5] to [WN-SLIM-8]) and SlimmableContainer selection ([CONT-6], [CONT-7]).
 
 The expected slim model is built in each test by hand: a plain WaveNet document whose tensors are
-the leading rows and columns of the full tensors. It is run by the separate interpreter of naive.py
+the leading rows and columns of the full tensors. It is run by the per-sample interpreter (tests/per_sample.py)
 and by the reference, and both must equal the reference's slimmable model at that size.
 """
 
@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import naive
 import nam_reference
-from naive import layer_array, make_document, wavenet_document
+import per_sample
+from hand_written import layer_array, make_document, wavenet_document
 
 X = np.random.default_rng(7).uniform(-1, 1, 48).astype(np.float32)
 TOLERANCE = 1e-5  # [NUM-5] strict, of max(1, peak)
@@ -41,7 +41,7 @@ def assert_same(y, expected):
 
 def check_slim(full_document, size, slim_document):
     y = nam_reference.load(full_document).process(X, size=size)
-    assert_same(y, naive.render(slim_document, X)[0])
+    assert_same(y, per_sample.render(slim_document, X)[0])
     assert_same(y, nam_reference.load(slim_document).process(X))
 
 

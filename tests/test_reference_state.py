@@ -7,9 +7,10 @@ import math
 import numpy as np
 import pytest
 
-import naive
 import nam_reference
-from naive import layer_array, make_document, wavenet_document
+import per_sample
+from hand_written import layer_array, make_document, wavenet_document
+from random_models import random_document
 
 
 def relu(v):
@@ -70,13 +71,13 @@ def test_an_lstm_counts_as_receptive_field_one_in_the_silent_past():
     # The initial state is the cold state advanced by RF* − 1 = 6 zeros, the LSTM's included.
     padded = np.concatenate([np.zeros(6, dtype=np.float32), x])
     np.testing.assert_allclose(model.process(x), model.process(padded, initial_state="cold")[6:], rtol=0, atol=1e-6)
-    np.testing.assert_allclose(model.process(x), naive.render(document, x)[0], rtol=0, atol=1e-5)
+    np.testing.assert_allclose(model.process(x), per_sample.render(document, x)[0], rtol=0, atol=1e-5)
 
 
 def random_documents():
     for architecture in ("Linear", "ConvNet", "WaveNet", "WaveNet", "WaveNet"):
         for seed in range(4):
-            yield pytest.param(naive.random_document(100 + seed, architecture), id=f"{architecture}-{seed}")
+            yield pytest.param(random_document(100 + seed, architecture), id=f"{architecture}-{seed}")
 
 
 @pytest.mark.clause("STATE-4", "STATE-7", "DIV-2")
@@ -92,7 +93,7 @@ def test_silent_past_is_the_cold_state_after_enough_zeros(document):
                                    atol=1e-6 * max(1.0, float(np.max(np.abs(silent)))))
     cold = model.process(x, initial_state="cold")
     np.testing.assert_allclose(cold[:, n:], silent[:, n:], rtol=0, atol=1e-6 * max(1.0, float(np.max(np.abs(silent)))))
-    np.testing.assert_allclose(cold, naive.render(document, x, initial_state="cold"), rtol=0,
+    np.testing.assert_allclose(cold, per_sample.render(document, x, initial_state="cold"), rtol=0,
                                atol=1e-5 * max(1.0, float(np.max(np.abs(cold)))))
 
 

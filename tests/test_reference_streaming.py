@@ -12,10 +12,10 @@ import functools
 import numpy as np
 import pytest
 
-import naive
 import nam_reference
 from conformance.metrics import BLOCK_TOLERANCE, compare, max_error
 from conftest import shared_path
+from random_models import random_document
 
 SHARED = ["A2", "A2@0.5", "lstm", "slimmable_container", "slimmable_container@0.1", "slimmable_wavenet",
           "slimmable_wavenet@0.5", "wavenet", "wavenet_a1_standard", "wavenet_a2_max", "wavenet_condition_dsp"]
@@ -41,7 +41,7 @@ def load(name: str, dtype=np.float32) -> tuple[nam_reference.Model, float | None
     name, _, size = name.partition("@")
     if name.startswith("random:"):
         architecture, want = RANDOM[name.split(":")[1]]
-        document = naive.random_document(7, architecture, want)
+        document = random_document(7, architecture, want)
     else:
         document = shared_path("models", f"{name}.nam")
     return nam_reference.load(document, dtype=dtype), (float(size) if size else None)
@@ -154,7 +154,7 @@ def test_two_streams_and_two_instances_are_independent(name):
     model, size = load(name)
     x, z = signal(model, 600, seed=3), signal(model, 600, seed=4)
     document = shared_path("models", f"{name.split('@')[0]}.nam") if not name.startswith("random:") else (
-        naive.random_document(7, *RANDOM[name.split(":")[1]]))
+        random_document(7, *RANDOM[name.split(":")[1]]))
     pairs = [(model.stream(size), model.stream(size)),
              (nam_reference.load(document).stream(size), nam_reference.load(document).stream(size))]
     for first, second in pairs:

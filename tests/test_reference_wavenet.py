@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import nam_reference
-from naive import layer_array, make_document, wavenet_document
+from hand_written import layer_array, make_document, wavenet_document
 
 INACTIVE = {"active": False, "groups": 1}
 
