@@ -66,12 +66,13 @@ def _assign(src: Source, want: set[str], slim: list[bool]) -> list[set[str]]:
     return assigned
 
 
-def _min_arrays(want: set[str]) -> int:
+def _min_arrays(want: set[str], slimmable_model: bool) -> int:
     if "wavenet.multi_array" in want:
         return 2
     if any(want & left and want & right for left, right in CONFLICTS):
         return 2
-    if "wavenet.slimmable" in want and want & NOT_IN_SLIMMABLE_ARRAY:
+    # a slimmable WaveNet (wanted, or drawn so) needs a second array for what a slimmable one cannot show
+    if slimmable_model and want & NOT_IN_SLIMMABLE_ARRAY:
         return 2
     return 1
 
@@ -105,7 +106,8 @@ def build(src: Source, plan: Plan, slot: Slot, build_model: Build) -> Draft:
     S = condition.out_channels if condition is not None else in_ch
 
     # Layer arrays: how many, which are slimmable, and which array shows each wanted tag.
-    n = src.integer(_min_arrays(want), max(_min_arrays(want), 3), "layer arrays")
+    fewest = _min_arrays(want, slimmable_model)
+    n = src.integer(fewest, max(fewest, 3), "layer arrays")
     slim = _slimmable_arrays(src, want, n) if slimmable_model else [False] * n
     assigned = _assign(src, want, slim)
 
@@ -163,7 +165,7 @@ def packed_variants(src: Source, plan: Plan, count: int, size: str, build_model:
             src.integer(2, 4, "condition width") if plan.wide_condition else None)
         condition = build_model(src, cond_plan, Slot("condition", 1, cond_out, size))
     S = condition.out_channels if condition is not None else 1
-    n = src.integer(_min_arrays(want), max(_min_arrays(want), 2), "layer arrays")
+    n = src.integer(_min_arrays(want, False), max(_min_arrays(want, False), 2), "layer arrays")
     assigned = _assign(src, want, [False] * n)
     post_head = "wavenet.post_head" in want
     structures = [_structure(src, assigned[a], a, S, False, False) for a in range(n)]
